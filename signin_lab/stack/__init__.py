@@ -1,0 +1,1 @@
+"""The blog's stack, one module per blog section: iam, sns, cloudtrail, cloudwatch; deploy ties them."""

@@ -1,0 +1,187 @@
+"""Blog sections 'CloudWatch Logs', 'metric filters' and 'alarms': log group, four filters, four alarms.
+
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from signin_lab.config import Alert
+from signin_lab.stack.changes import Change
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.config import LabConfig
+    from signin_lab.lab import Lab
+
+SECTION = "CloudWatch"
+
+
+def _log_group(lab: Lab, cfg: LabConfig) -> dict[str, Any] | None:
+    logs = lab.client("logs")
+    for group in logs.describe_log_groups(logGroupNamePrefix=cfg.log_group_name).get("logGroups", []):
+        if group["logGroupName"] == cfg.log_group_name:
+            return dict(group)
+    return None
+
+
+def ensure_log_group(lab: Lab) -> list[Change]:
+    """The log group CloudTrail delivers into (Standard class: metric filters need it)."""
+    cfg = lab.config
+    logs = lab.client("logs")
+    group = _log_group(lab, cfg)
+    if group is None:
+        logs.create_log_group(logGroupName=cfg.log_group_name, tags={"signin-lab": "true"})
+        state = "created"
+    else:
+        state = "unchanged"
+    current = (group or {}).get("retentionInDays")
+    if current != cfg.log_retention_days:
+        if cfg.log_retention_days is None:
+            logs.delete_retention_policy(logGroupName=cfg.log_group_name)
+        else:
+            logs.put_retention_policy(logGroupName=cfg.log_group_name, retentionInDays=cfg.log_retention_days)
+        if state == "unchanged":
+            return [Change(SECTION, "log group", cfg.log_group_name, "updated", "retention")]
+    return [Change(SECTION, "log group", cfg.log_group_name, state)]  # type: ignore[arg-type]
+
+
+def metric_transformation(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
+    """metricValue 1 and, unless None, defaultValue 0, as the blog sets them.
+
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html
+    """
+    t: dict[str, Any] = {
+        "metricName": alert.metric_name,
+        "metricNamespace": alert.namespace,
+        "metricValue": cfg.metric_value,
+    }
+    if cfg.default_value is not None:
+        t["defaultValue"] = float(cfg.default_value)
+    return t
+
+
+def _filters(lab: Lab, cfg: LabConfig) -> dict[str, dict[str, Any]]:
+    logs = lab.client("logs")
+    out: dict[str, dict[str, Any]] = {}
+    if _log_group(lab, cfg) is None:
+        return out
+    for page in logs.get_paginator("describe_metric_filters").paginate(logGroupName=cfg.log_group_name):
+        for f in page["metricFilters"]:
+            out[f["filterName"]] = f
+    return out
+
+
+def _same_transformation(have: dict[str, Any], want: dict[str, Any]) -> bool:
+    keys = ("metricName", "metricNamespace", "metricValue", "defaultValue")
+    return all(have.get(k) == want.get(k) for k in keys)
+
+
+def ensure_metric_filters(lab: Lab) -> list[Change]:
+    """One metric filter per alert with the alert's JSON pattern."""
+    cfg = lab.config
+    logs = lab.client("logs")
+    existing = _filters(lab, cfg)
+    changes: list[Change] = []
+    for alert in cfg.alerts:
+        want = metric_transformation(cfg, alert)
+        have = existing.get(alert.filter_name)
+        if have and have.get("filterPattern") == alert.pattern and len(have["metricTransformations"]) == 1 \
+                and _same_transformation(have["metricTransformations"][0], want):
+            changes.append(Change(SECTION, "metric filter", alert.filter_name, "unchanged"))
+            continue
+        logs.put_metric_filter(
+            logGroupName=cfg.log_group_name,
+            filterName=alert.filter_name,
+            filterPattern=alert.pattern,
+            metricTransformations=[want],
+        )
+        changes.append(Change(SECTION, "metric filter", alert.filter_name, "updated" if have else "created"))
+    return changes
+
+
+def alarm_settings(lab: Lab, alert: Alert) -> dict[str, Any]:
+    """put_metric_alarm arguments: Sum over 300 s, 1 of 1, > 0, notify the alert's topic."""
+    cfg = lab.config
+    return {
+        "AlarmName": alert.alarm_name,
+        "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
+        "ActionsEnabled": True,
+        "AlarmActions": [cfg.topic_arn(alert)],
+        "OKActions": [],
+        "InsufficientDataActions": [],
+        "MetricName": alert.metric_name,
+        "Namespace": alert.namespace,
+        "Statistic": cfg.statistic,
+        "Period": cfg.period,
+        "EvaluationPeriods": cfg.evaluation_periods,
+        "DatapointsToAlarm": cfg.datapoints_to_alarm,
+        "Threshold": float(alert.threshold),
+        "ComparisonOperator": alert.comparison_operator,
+        "TreatMissingData": cfg.treat_missing_data,
+    }
+
+
+def _alarms(lab: Lab, names: list[str]) -> dict[str, dict[str, Any]]:
+    cw = lab.client("cloudwatch")
+    out: dict[str, dict[str, Any]] = {}
+    for page in cw.get_paginator("describe_alarms").paginate(AlarmNames=names, AlarmTypes=["MetricAlarm"]):
+        for a in page["MetricAlarms"]:
+            out[a["AlarmName"]] = a
+    return out
+
+
+def ensure_alarms(lab: Lab) -> list[Change]:
+    """One alarm per alert; AWS starts a new alarm in INSUFFICIENT_DATA."""
+    cfg = lab.config
+    cw = lab.client("cloudwatch")
+    existing = _alarms(lab, [a.alarm_name for a in cfg.alerts])
+    changes: list[Change] = []
+    for alert in cfg.alerts:
+        want = alarm_settings(lab, alert)
+        have = existing.get(alert.alarm_name)
+        if have is not None:
+            diff = [k for k, v in want.items() if have.get(k, [] if isinstance(v, list) else None) != v]
+            if not diff:
+                changes.append(Change(SECTION, "alarm", alert.alarm_name, "unchanged"))
+                continue
+        cw.put_metric_alarm(**want)
+        changes.append(Change(SECTION, "alarm", alert.alarm_name, "updated" if have else "created"))
+    return changes
+
+
+def delete_alarms(lab: Lab, config: LabConfig | None = None) -> list[Change]:
+    """Delete the alarms; absent is fine."""
+    cfg = config or lab.config
+    names = [a.alarm_name for a in cfg.alerts]
+    existing = _alarms(lab, names)
+    if existing:
+        lab.client("cloudwatch").delete_alarms(AlarmNames=sorted(existing))
+    return [Change(SECTION, "alarm", n, "deleted" if n in existing else "absent") for n in names]
+
+
+def delete_metric_filters(lab: Lab, config: LabConfig | None = None) -> list[Change]:
+    """Delete the metric filters; absent is fine."""
+    cfg = config or lab.config
+    existing = _filters(lab, cfg)
+    logs = lab.client("logs")
+    changes = []
+    for alert in cfg.alerts:
+        if alert.filter_name in existing:
+            logs.delete_metric_filter(logGroupName=cfg.log_group_name, filterName=alert.filter_name)
+            changes.append(Change(SECTION, "metric filter", alert.filter_name, "deleted"))
+        else:
+            changes.append(Change(SECTION, "metric filter", alert.filter_name, "absent"))
+    return changes
+
+
+def delete_log_group(lab: Lab, config: LabConfig | None = None, *, keep: bool = False) -> list[Change]:
+    """Delete the log group (its events are audit records too: kept with `keep`)."""
+    cfg = config or lab.config
+    if _log_group(lab, cfg) is None:
+        return [Change(SECTION, "log group", cfg.log_group_name, "absent")]
+    if keep:
+        return [Change(SECTION, "log group", cfg.log_group_name, "kept")]
+    lab.client("logs").delete_log_group(logGroupName=cfg.log_group_name)
+    return [Change(SECTION, "log group", cfg.log_group_name, "deleted")]

@@ -1,0 +1,149 @@
+"""Deploy and teardown of the whole stack, in the blog's order, idempotent and safe to repeat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from signin_lab.errors import SigninLabError
+from signin_lab.stack import cloudtrail, cloudwatch, iam, sns
+from signin_lab.stack.changes import Change
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from signin_lab.lab import Lab
+
+
+@dataclass
+class StackResult:
+    """What one deploy or teardown did, resource by resource."""
+
+    operation: str  # "deploy" or "teardown"
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """False when the run changed nothing (a redeploy of an unchanged stack)."""
+        return any(c.action not in ("unchanged", "absent", "kept") for c in self.changes)
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    def summary(self) -> str:
+        """One line: what changed, or that nothing did."""
+        if not self.changed:
+            return f"{self.operation}: nothing to change ({len(self.changes)} resources checked)"
+        parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "deleted", "kept", "unchanged", "absent") if self.count(a)]
+        return f"{self.operation}: " + ", ".join(parts)
+
+    def frame(self) -> pd.DataFrame:
+        """The changes as a table (section, kind, name, action, detail)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(c.section, c.kind, c.name, c.action, c.detail) for c in self.changes],
+            columns=["section", "kind", "name", "action", "detail"],
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+DeployResult = StackResult
+TeardownResult = StackResult
+
+
+def preflight(lab: Lab) -> None:
+    """Check everything AWS would refuse before any call: config values and filter patterns."""
+    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+
+    cfg = lab.config
+    cfg.validate()
+    regexes = 0
+    for alert in cfg.alerts:
+        try:
+            fp = FilterPattern(alert.pattern)
+        except FilterPatternError as exc:
+            raise SigninLabError(f"metric filter {alert.filter_name!r}: invalid pattern: {exc}") from exc
+        regexes += 1 if getattr(fp, "regex_count", 0) else 0
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+    if regexes > 5:
+        raise SigninLabError(f"log group {cfg.log_group_name!r}: {regexes} filter patterns use regex; AWS allows 5")
+
+
+def _run(result: StackResult, step: str, fn: Callable[[], list[Change]]) -> None:
+    try:
+        result.changes.extend(fn())
+    except SigninLabError:
+        raise
+    except Exception as exc:  # botocore errors from the target: say which step, keep the cause
+        raise SigninLabError(
+            f"{result.operation} failed at {step}: {exc} "
+            f"(done so far: {result.summary()}; `teardown` removes a partial stack)"
+        ) from exc
+
+
+def deploy(lab: Lab) -> StackResult:
+    """Build the blog's stack section by section; a second run changes nothing and says so."""
+    preflight(lab)
+    result = StackResult("deploy")
+    _run(result, "IAM role", lambda: iam.ensure_role(lab))
+    _run(result, "SNS topics", lambda: sns.ensure_topics(lab))
+    _run(result, "CloudWatch Logs log group", lambda: cloudwatch.ensure_log_group(lab))
+    _run(result, "S3 bucket", lambda: cloudtrail.ensure_bucket(lab))
+    _run(result, "CloudTrail trail", lambda: _ensure_trail_with_retry(lab))
+    _run(result, "metric filters", lambda: cloudwatch.ensure_metric_filters(lab))
+    _run(result, "alarms", lambda: cloudwatch.ensure_alarms(lab))
+    return result
+
+
+def _ensure_trail_with_retry(lab: Lab) -> list[Change]:
+    """A role that was just created can take seconds to be assumable by CloudTrail on real AWS.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+    """
+    import time
+
+    from signin_lab.stack.changes import error_code
+
+    for attempt in range(6 if lab.kind == "aws" else 1):
+        try:
+            return cloudtrail.ensure_trail(lab)
+        except Exception as exc:
+            if lab.kind != "aws" or error_code(exc) != "InvalidCloudWatchLogsRoleArnException" or attempt == 5:
+                raise
+            time.sleep(5)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def teardown(lab: Lab, *, keep_logs: bool = False, delete_logs: bool | None = None) -> StackResult:
+    """Remove everything deploy made, in reverse order; absent resources are fine.
+
+    The CIS alerts are removed too, whether or not this Lab's config has `cis` on. On real AWS
+    the audit records (bucket, log group) are deleted only with `delete_logs=True`.
+    """
+    cfg = lab.config.replace(cis=True)
+    keep = keep_logs or (lab.kind == "aws" and delete_logs is not True)
+    result = StackResult("teardown")
+    _run(result, "alarms", lambda: cloudwatch.delete_alarms(lab, cfg))
+    _run(result, "metric filters", lambda: cloudwatch.delete_metric_filters(lab, cfg))
+    _run(result, "CloudTrail trail", lambda: cloudtrail.delete_trail(lab, cfg))
+    _run(result, "S3 bucket", lambda: cloudtrail.delete_bucket(lab, cfg, keep=keep))
+    _run(result, "CloudWatch Logs log group", lambda: cloudwatch.delete_log_group(lab, cfg, keep=keep))
+    _run(result, "SNS topics", lambda: sns.delete_topics(lab, cfg))
+    _run(result, "IAM role", lambda: iam.delete_role(lab, cfg))
+    return result
+
+
+def sections() -> dict[str, Any]:
+    """The section functions in deploy order, for notebooks that build one section at a time."""
+    return {
+        "iam": iam.ensure_role,
+        "sns": sns.ensure_topics,
+        "log_group": cloudwatch.ensure_log_group,
+        "bucket": cloudtrail.ensure_bucket,
+        "trail": cloudtrail.ensure_trail,
+        "metric_filters": cloudwatch.ensure_metric_filters,
+        "alarms": cloudwatch.ensure_alarms,
+    }

@@ -1,0 +1,238 @@
+"""Deploy, redeploy and teardown of the blog's stack, read back through boto3."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from signin_lab import Lab, SigninLabError
+from signin_lab.stack.cloudtrail import BLOCK_PUBLIC_ACCESS
+from signin_lab.stack.policies import (
+    cloudtrail_logs_policy,
+    cloudtrail_trust_policy,
+    topic_policy,
+    trail_bucket_policy,
+)
+from tests.conftest import EMAIL, SMS
+
+TOPICS = [
+    "signin-console-failure-iam",
+    "signin-console-failure-root",
+    "signin-console-success-iam",
+    "signin-console-success-root",
+]
+
+
+def _topic_names(lab: Lab) -> list[str]:
+    return sorted(t["TopicArn"].rsplit(":", 1)[1] for t in lab.client("sns").list_topics()["Topics"])
+
+
+def test_deploy_creates_every_resource(deployed: Lab) -> None:
+    """After deploy the four topics, the trail, the log group, filters and alarms exist."""
+    assert TOPICS == _topic_names(deployed)
+    alarms = deployed.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert TOPICS == sorted(a["AlarmName"] for a in alarms)
+    filters = deployed.client("logs").describe_metric_filters(
+        logGroupName="aws-cloudtrail-logs-signin-console"
+    )["metricFilters"]
+    assert TOPICS == sorted(f["filterName"] for f in filters)
+
+
+def test_trail_settings(deployed: Lab) -> None:
+    """The trail is multi-Region, validates log files, logs, and feeds the log group via the role."""
+    ct = deployed.client("cloudtrail")
+    trail = ct.get_trail(Name="events-management")["Trail"]
+    assert (True, True, True) == (
+        trail["IsMultiRegionTrail"], trail["LogFileValidationEnabled"], trail["IncludeGlobalServiceEvents"]
+    )
+    assert trail["CloudWatchLogsLogGroupArn"].startswith(
+        "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console"
+    )
+    assert "arn:aws:iam::123456789012:role/CloudTrail-CloudWatchLogs-Signin-Console" == trail["CloudWatchLogsRoleArn"]
+    assert ct.get_trail_status(Name="events-management")["IsLogging"] is True
+    selectors = ct.get_event_selectors(TrailName="events-management")["EventSelectors"]
+    assert ("All", True) == (selectors[0]["ReadWriteType"], selectors[0]["IncludeManagementEvents"])
+
+
+def test_metric_filter_settings(deployed: Lab) -> None:
+    """Each filter has the alert's pattern, metric value 1 and default value 0."""
+    filters = {
+        f["filterName"]: f
+        for f in deployed.client("logs").describe_metric_filters(
+            logGroupName="aws-cloudtrail-logs-signin-console"
+        )["metricFilters"]
+    }
+    f = filters["signin-console-success-root"]
+    assert '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") && ($.responseElements.ConsoleLogin = "Success") }' == f["filterPattern"]
+    t = f["metricTransformations"][0]
+    assert ("signin-console-success-root", "CloudTrailMetrics", "1", 0.0) == (
+        t["metricName"], t["metricNamespace"], t["metricValue"], t["defaultValue"]
+    )
+
+
+def test_alarm_settings(deployed: Lab) -> None:
+    """Each alarm: Sum, 300 s, 1 of 1, > 0, missing data 'missing', action to its own topic."""
+    alarm = deployed.client("cloudwatch").describe_alarms(AlarmNames=["signin-console-failure-iam"])["MetricAlarms"][0]
+    assert ("Sum", 300, 1, 1, 0.0, "GreaterThanThreshold", "missing") == (
+        alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"],
+        alarm["Threshold"], alarm["ComparisonOperator"], alarm["TreatMissingData"],
+    )
+    assert ["arn:aws:sns:eu-west-1:123456789012:signin-console-failure-iam"] == alarm["AlarmActions"]
+
+
+def test_subscriptions(deployed: Lab) -> None:
+    """Every topic has the email; only root success also has the SMS."""
+    sns = deployed.client("sns")
+    subs = sorted(
+        (s["TopicArn"].rsplit(":", 1)[1], s["Protocol"], s["Endpoint"]) for s in sns.list_subscriptions()["Subscriptions"]
+    )
+    expected = sorted([(t, "email", EMAIL) for t in TOPICS] + [("signin-console-success-root", "sms", SMS)])
+    assert expected == subs
+
+
+def test_policies_read_back(deployed: Lab) -> None:
+    """The role, bucket and topic policies on the target are the kit's hardened documents."""
+    cfg = deployed.config
+    iam = deployed.client("iam")
+    role = iam.get_role(RoleName=cfg.role_name)["Role"]
+    assert cloudtrail_trust_policy() == role["AssumeRolePolicyDocument"]
+    inline = iam.get_role_policy(RoleName=cfg.role_name, PolicyName="CloudTrail-CloudWatchLogs-Signin-Console-Policy")
+    assert cloudtrail_logs_policy(cfg) == inline["PolicyDocument"]
+    s3 = deployed.client("s3")
+    assert trail_bucket_policy(cfg) == json.loads(s3.get_bucket_policy(Bucket=cfg.bucket)["Policy"])
+    assert BLOCK_PUBLIC_ACCESS == s3.get_public_access_block(Bucket=cfg.bucket)["PublicAccessBlockConfiguration"]
+    rule = s3.get_bucket_encryption(Bucket=cfg.bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert "AES256" == rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+    alert = cfg.alert("failure-root")
+    attrs = deployed.client("sns").get_topic_attributes(TopicArn=cfg.topic_arn(alert))["Attributes"]
+    assert topic_policy(cfg, alert) == json.loads(attrs["Policy"])
+
+
+def test_logs_policy_is_scoped_to_cloudtrail_streams(lab: Lab) -> None:
+    """The role may only create and write CloudTrail's streams of this one log group."""
+    policy = cloudtrail_logs_policy(lab.config)
+    assert [["logs:CreateLogStream"], ["logs:PutLogEvents"]] == [s["Action"] for s in policy["Statement"]]
+    resources = {r for s in policy["Statement"] for r in s["Resource"]}
+    assert {
+        "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console"
+        ":log-stream:123456789012_CloudTrail_eu-west-1*"
+    } == resources
+
+
+def test_bucket_and_topic_policies_are_scoped(lab: Lab) -> None:
+    """CloudTrail's bucket access is tied to the trail ARN; CloudWatch publishes only for the alarm."""
+    cfg = lab.config
+    bucket = trail_bucket_policy(cfg)
+    for stmt in bucket["Statement"][:2]:
+        assert cfg.trail_arn() == stmt["Condition"]["StringEquals"]["aws:SourceArn"]
+    cw = topic_policy(cfg, cfg.alert("success-iam"))["Statement"][1]
+    assert {"Service": "cloudwatch.amazonaws.com"} == cw["Principal"]
+    assert "123456789012" == cw["Condition"]["StringEquals"]["aws:SourceAccount"]
+    assert "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:signin-console-success-iam" == cw["Condition"]["ArnLike"]["aws:SourceArn"]
+
+
+def test_redeploy_changes_nothing(deployed: Lab) -> None:
+    """A second deploy of the same config changes nothing and says so."""
+    again = deployed.deploy()
+    assert again.changed is False
+    assert again.summary().startswith("deploy: nothing to change")
+
+
+def test_redeploy_applies_an_override(deployed: Lab) -> None:
+    """Changing one setting updates just the resources that depend on it."""
+    result = deployed.deploy(default_value=None)
+    updated = sorted(c.name for c in result.changes if c.action == "updated")
+    assert TOPICS == updated
+    filters = deployed.client("logs").describe_metric_filters(logGroupName="aws-cloudtrail-logs-signin-console")["metricFilters"]
+    assert all("defaultValue" not in f["metricTransformations"][0] for f in filters)
+
+
+def test_changed_email_replaces_the_subscription(deployed: Lab) -> None:
+    """Deploying with a new address subscribes it and removes the old one."""
+    deployed.deploy(email="new@example.com")
+    endpoints = {s["Endpoint"] for s in deployed.client("sns").list_subscriptions()["Subscriptions"]}
+    assert {"new@example.com", SMS} == endpoints
+
+
+def test_teardown_removes_everything(deployed: Lab) -> None:
+    """Teardown leaves no topic, trail, bucket, log group, alarm or role behind."""
+    result = deployed.teardown()
+    assert result.count("deleted") > 0
+    assert [] == _topic_names(deployed)
+    assert [] == deployed.client("cloudtrail").describe_trails()["trailList"]
+    assert [] == deployed.client("s3").list_buckets()["Buckets"]
+    assert [] == deployed.client("logs").describe_log_groups()["logGroups"]
+    assert [] == deployed.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert [] == deployed.client("iam").list_roles()["Roles"]
+
+
+def test_second_teardown_is_harmless(deployed: Lab) -> None:
+    """A teardown of nothing changes nothing."""
+    deployed.teardown()
+    assert deployed.teardown().changed is False
+
+
+def test_teardown_after_partial_deploy(lab: Lab) -> None:
+    """Teardown works on a stack that only got as far as its first sections."""
+    from signin_lab.stack import iam, sns
+
+    iam.ensure_role(lab)
+    sns.ensure_topics(lab)
+    result = lab.teardown()
+    assert {"IAM role", "SNS topic"} <= {c.kind for c in result.changes if c.action == "deleted"}
+    assert [] == _topic_names(lab)
+
+
+def test_keep_logs_keeps_bucket_and_objects(deployed: Lab) -> None:
+    """keep_logs=True keeps the trail's bucket and what is in it."""
+    s3 = deployed.client("s3")
+    key = "AWSLogs/123456789012/CloudTrail/eu-west-1/2025/03/03/x.json.gz"
+    s3.put_object(Bucket=deployed.config.bucket, Key=key, Body=b"{}")
+    result = deployed.teardown(keep_logs=True)
+    assert "kept" == next(c.action for c in result.changes if c.kind == "S3 bucket")
+    assert [key] == [o["Key"] for o in s3.list_objects_v2(Bucket=deployed.config.bucket)["Contents"]]
+
+
+def test_bucket_with_objects_is_emptied_then_deleted(deployed: Lab) -> None:
+    """Without keep_logs the bucket is emptied and deleted."""
+    deployed.client("s3").put_object(Bucket=deployed.config.bucket, Key="AWSLogs/x", Body=b"{}")
+    result = deployed.teardown()
+    assert "1 object(s) deleted" == next(c.detail for c in result.changes if c.kind == "S3 bucket")
+
+
+def test_cis_deploy_and_teardown(lab: Lab) -> None:
+    """cis=True adds three more filters and alarms, and teardown removes them all."""
+    lab.deploy(email=EMAIL, cis=True)
+    alarms = lab.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert 7 == len(alarms)
+    lab.teardown()
+    assert [] == lab.client("cloudwatch").describe_alarms()["MetricAlarms"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"email": "nobody"}, "email"),
+        ({"sms": "12345"}, "E.164"),
+        ({"patterns": {"failure-iam": "{ $.eventName = "}}, "failure-iam"),
+        ({"period": 7}, "period"),
+    ],
+)
+def test_bad_input_builds_nothing(lab: Lab, overrides: dict[str, object], words: str) -> None:
+    """Bad input is refused before any call: nothing half-built is left behind."""
+    with pytest.raises(SigninLabError, match=words):
+        lab.deploy(**overrides)
+    assert [] == _topic_names(lab)
+    assert [] == lab.client("iam").list_roles()["Roles"]
+
+
+@pytest.mark.server
+def test_deploy_and_teardown_on_a_moto_server(server_lab: Lab) -> None:
+    """The same deploy, redeploy and teardown work against a moto server."""
+    first = server_lab.deploy(email=EMAIL, sms=SMS)
+    assert 22 == first.count("created")
+    assert server_lab.deploy().changed is False
+    assert TOPICS == _topic_names(server_lab)
+    server_lab.teardown()
+    assert [] == _topic_names(server_lab)
