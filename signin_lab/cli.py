@@ -6,8 +6,7 @@ Errors raised on purpose (SigninLabError) print as one line on stderr and exit 2
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,7 +24,7 @@ app = typer.Typer(
 )
 
 TargetOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--target",
         help="moto (default: in-process), http(s)://host:port (a moto server), or aws (real AWS).",
@@ -37,7 +36,10 @@ YesOpt = Annotated[bool, typer.Option("--yes", help="Do not ask before changing 
 
 
 def open_lab(target: str | None, region: str, *, yes: bool = False, changes: bool = False) -> Lab:
-    """The Lab for --target; on real AWS, ask before anything that changes the account."""
+    """The Lab for --target; on real AWS, ask before anything that changes the account.
+
+    Use it as a context manager (`with open_lab(...) as lab:`) so in-process moto is stopped.
+    """
     from signin_lab.lab import Lab
 
     value = (target or "moto").strip()
@@ -69,8 +71,8 @@ def deploy(
     """Build the blog's whole alerting stack (idempotent) and print what was built."""
     from signin_lab.stack.report import print_deploy
 
-    lab = open_lab(target, region, yes=yes, changes=True)
-    print_deploy(lab.deploy(email=email, sms=sms, cis=cis))
+    with open_lab(target, region, yes=yes, changes=True) as lab:
+        print_deploy(lab.deploy(email=email, sms=sms, cis=cis))
 
 
 @app.command()
@@ -84,8 +86,13 @@ def teardown(
     """Remove everything deploy made (safe on a partial stack, and twice)."""
     from signin_lab.stack.report import print_teardown
 
-    lab = open_lab(target, region, yes=yes, changes=True)
-    print_teardown(lab.teardown(keep_logs=keep_logs, delete_logs=delete_logs or None))
+    with open_lab(target, region, yes=yes, changes=True) as lab:
+        if lab.kind == "aws" and not keep_logs and not delete_logs and not yes and sys.stdin.isatty():
+            delete_logs = typer.confirm(
+                f"Also delete the trail's bucket {lab.config.bucket} and the log group (audit records)?",
+                default=False,
+            )
+        print_teardown(lab.teardown(keep_logs=keep_logs, delete_logs=delete_logs or None))
 
 
 @app.command()
@@ -101,20 +108,22 @@ def serve(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
-    import click
-
     try:
         rc = app(args=argv, standalone_mode=False)
     except SigninLabError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"signin-lab: error: {first}", file=sys.stderr)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("signin-lab: aborted", file=sys.stderr)
         sys.exit(1)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: typer's ClickException, with show()
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"signin-lab: error: {exc}", file=sys.stderr)
+        sys.exit(int(getattr(exc, "exit_code", 2)))
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

@@ -10,6 +10,7 @@ blog's `$.userIdentity.type = "root"` never matches; the root patterns here use 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -64,15 +65,18 @@ CIS_NAMES: dict[str, str] = {
     "CloudWatch.6": "cis-console-authentication-failures",
 }
 
-_REGIONS = (
-    "us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1 ap-south-1 ap-south-2 "
-    "ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 ap-southeast-7 "
-    "ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-east-2 ca-central-1 ca-west-1 eu-central-1 "
-    "eu-central-2 eu-west-1 eu-west-2 eu-west-3 eu-south-1 eu-south-2 eu-north-1 il-central-1 "
-    "me-south-1 me-central-1 mx-central-1 sa-east-1"
-).split()
-#: Commercial Regions (https://docs.aws.amazon.com/general/latest/gr/rande.html).
-REGIONS: frozenset[str] = frozenset(_REGIONS)
+
+
+@functools.cache
+def regions() -> frozenset[str]:
+    """The commercial Regions, from botocore's own endpoint data (offline, kept up to date).
+
+    https://docs.aws.amazon.com/general/latest/gr/rande.html
+    """
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return frozenset(session.get_available_regions("cloudtrail", partition_name="aws"))
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -240,7 +244,7 @@ class LabConfig:
         def bad(name: str, value: object, why: str) -> SigninLabError:
             return SigninLabError(f"LabConfig.{name}={value!r}: {why}")
 
-        if self.region not in REGIONS:
+        if self.region not in regions():
             raise bad("region", self.region, "not an AWS commercial Region (e.g. eu-west-1)")
         if not _ACCOUNT.match(self.account_id):
             raise bad("account_id", self.account_id, "an AWS account id is 12 digits")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self
 
 from signin_lab.config import LabConfig
 from signin_lab.errors import SigninLabError
@@ -163,7 +164,7 @@ class Lab:
         """Stop in-process moto; a moto server or AWS keeps its state."""
         self.target.close()
 
-    def __enter__(self) -> Lab:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

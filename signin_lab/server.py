@@ -50,7 +50,7 @@ def start(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
         server.start()
     except OSError as exc:
         raise SigninLabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    actual = server._server.server_port if getattr(server, "_server", None) else port  # noqa: SLF001
+    actual = server._server.server_port if getattr(server, "_server", None) else port
     return RunningServer(host, actual, server)
 
 

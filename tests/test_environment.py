@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _pyproject_requirements() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for name, extra in project["optional-dependencies"].items():
+    for extra in project["optional-dependencies"].values():
         reqs += [r for r in extra if not r.startswith("signin-lab")]
     return {re.sub(r"\s+", "", r) for r in reqs}
 

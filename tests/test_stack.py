@@ -115,8 +115,8 @@ def test_logs_policy_is_scoped_to_cloudtrail_streams(lab: Lab) -> None:
     assert [["logs:CreateLogStream"], ["logs:PutLogEvents"]] == [s["Action"] for s in policy["Statement"]]
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
     assert {
-        "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console"
-        ":log-stream:123456789012_CloudTrail_eu-west-1*"
+        ("arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console"
+        ":log-stream:123456789012_CloudTrail_eu-west-1*")
     } == resources
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
 from signin_lab.stack import cloudtrail, cloudwatch, iam, sns

@@ -80,10 +80,11 @@ def ensure_topics(lab: Lab) -> list[Change]:
                 changes.append(Change(SECTION, "subscription", label, "created"))
         # An email or number that changed since the last deploy: remove the stale subscription.
         for (protocol, endpoint), sub in have.items():
-            if protocol in ("email", "sms") and (protocol, endpoint) not in want:
-                if sub["SubscriptionArn"].startswith("arn:"):  # pending ones cannot be unsubscribed
-                    sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
-                    changes.append(Change(SECTION, "subscription", f"{alert.topic_name} -> {protocol}:{endpoint}", "deleted"))
+            stale = protocol in ("email", "sms") and (protocol, endpoint) not in want
+            if stale and sub["SubscriptionArn"].startswith("arn:"):  # pending ones cannot be unsubscribed
+                sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+                label = f"{alert.topic_name} -> {protocol}:{endpoint}"
+                changes.append(Change(SECTION, "subscription", label, "deleted"))
     return changes
 
 
