@@ -106,6 +106,53 @@ def serve(
     serve_forever(host, port)
 
 
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders (walked recursively).")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    pattern: Annotated[
+        list[str] | None,
+        typer.Option("--pattern", help="NAME=PATTERN: another metric filter to count (repeatable)."),
+    ] = None,
+    on_error: Annotated[str, typer.Option(help="raise: stop at bad input; skip: count it, go on.")] = "raise",
+    target: TargetOpt = None,
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """Count what each alert's metric filter matches in a CloudTrail archive (local files only)."""
+    from signin_lab.events.scan import run_scan
+
+    run_scan(paths, output=format, patterns=pattern or [], on_error=on_error)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders (walked recursively).")],
+    out: Annotated[str, typer.Option(help="Folder for the chart PNGs.")] = "out",
+    on_error: Annotated[str, typer.Option(help="raise: stop at bad input; skip: count it, go on.")] = "raise",
+    target: TargetOpt = None,
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """Summarise the console sign-ins in CloudTrail files and write the charts as PNGs."""
+    from signin_lab.events.analyze import run_analyze
+
+    run_analyze(paths, out=out, on_error=on_error)
+
+
+@app.command()
+def cost(
+    alarms: Annotated[int | None, typer.Option(help="Number of alerts (each one metric + one alarm).")] = None,
+    sms: Annotated[int | None, typer.Option(help="SMS messages a month.")] = None,
+    country: Annotated[str, typer.Option(help="SMS destination country (ISO code).")] = "GB",
+    plan: Annotated[str, typer.Option(help="Free-tier regime: legacy, free or paid.")] = "legacy",
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    target: TargetOpt = None,
+) -> None:
+    """What the blog's setup costs a month against the free tier (prices are sourced data)."""
+    from signin_lab.costs.cli import cost_command
+
+    print(cost_command(alarms, sms, country, plan, fmt))  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
     try:

@@ -72,3 +72,19 @@ def test_serve_refuses_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["serve", "--port", "70000"], capsys)
     assert 2 == code
     assert "70000" in err
+
+
+def test_cost_json_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    """cost --format json prints one JSON document whose total is the blog's two UK SMS."""
+    import json
+
+    code, out, _ = run(["cost", "--format", "json"], capsys)
+    assert 0 == code
+    assert 0.08 == pytest.approx(json.loads(out)["total"])
+
+
+def test_cost_unknown_country_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A country with no sourced SMS price is an error naming it, not a silent zero."""
+    code, _, err = run(["cost", "--sms", "3", "--country", "FR"], capsys)
+    assert 2 == code
+    assert "'FR'" in err

@@ -1,0 +1,635 @@
+"""One month's bill of the sign-in alerting stack against AWS's free tier: Scenario, estimate, Report.
+
+Every price and allowance comes from `prices.json` beside this file (each with its source page and
+the date it was read); nothing here hard-codes a figure.
+
+How the bill is modelled (a decision, documented with its sources in prices.json "plans"):
+
+1. Each line takes a monthly quantity, subtracts the free allowance that applies to it, and prices
+   the rest: `usd = billable * unit_price`. `Report.total` is the sum: what the month's usage costs
+   after free allowances, before any credits.
+2. Always-free allowances (CloudWatch's 10 metrics, 10 alarms and 5 GB of log data, SNS's 1 million
+   publishes and 1,000 emails, CloudTrail's free first copy of management events) apply under every
+   plan. AWS's billing guide says the Free account plan has "only ... Always Free offerings active"
+   and the Paid plan "Short-term trial and Always Free"
+   (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier.html).
+3. The legacy 12-month offers (S3's 5 GB and 2,000 PUTs) apply only with plan="legacy" (accounts
+   created before 15 July 2025) and only in the account's first 12 months (`Scenario.month`).
+4. plan="free" and plan="paid" (accounts created after 15 July 2025) get USD 100 credits plus up to
+   USD 100 earned (`Scenario.earned_credits`). The credits pay `total` month after month until they
+   run out or expire (6 months on the free plan, 12 on the paid plan). On the free plan nothing is
+   ever due: the account closes when the credits are used or after six months, whichever is first
+   (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier-plans.html), and asking
+   for a month after that is an error. On the paid plan what the credits do not cover is due.
+   `Report.due` is what the month leaves to pay; `Report.credits` says how the credits cover it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+import numbers
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from signin_lab.errors import SigninLabError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+Plan = Literal["legacy", "free", "paid"]
+Design = Literal["logs", "eventbridge"]
+Service = Literal["CloudTrail", "CloudWatch", "S3", "SNS", "EventBridge"]
+
+PLANS: tuple[str, ...] = get_args(Plan)
+DESIGNS: tuple[str, ...] = get_args(Design)
+#: The four services of the blog's design, in the order reports list them.
+SERVICES: tuple[str, ...] = ("CloudTrail", "CloudWatch", "S3", "SNS")
+
+PRICES_PATH = Path(__file__).with_name("prices.json")
+
+# --- The blog's month -------------------------------------------------------------------------
+# The blog: "about 30 KB a day" of CloudTrail log files to S3 (gzip JSON). The two ratios below turn
+# that into events and raw bytes; they are measured on AWS's own 15 example ConsoleLogin records
+# (/work/shared/reference/console_login_examples.json): 989 bytes per record on average as compact
+# JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
+_BLOG_S3_BYTES_PER_DAY = 30_000
+#: Bytes of one CloudTrail record as compact JSON (AWS's ConsoleLogin examples: 989 on average).
+RECORD_BYTES = 1_000
+#: gzip's ratio on a CloudTrail log file (6.2:1 on AWS's 15 examples in one file).
+GZIP_RATIO = 6
+_DAYS_PER_MONTH = 30
+# Assumption (not in the blog): CloudTrail delivers a file "about every 5 minutes" when there is
+# activity (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html);
+# a quiet personal account is taken to produce about one file an hour.
+_BLOG_LOG_FILES_PER_DAY = 24
+
+
+def _fail(where: str, message: str) -> SigninLabError:
+    return SigninLabError(f"{where}: {message}")
+
+
+# --- Prices ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Price:
+    """One priced item of prices.json: `price_usd` per `per` units, with its free allowance."""
+
+    key: str
+    service: str
+    item: str
+    unit: str
+    price_usd: float
+    per: int
+    free: Mapping[str, Any]
+    source: str
+    read: str
+    via: str = ""
+
+    @property
+    def unit_price(self) -> float:
+        """USD for one unit (e.g. 0.00002 for USD 2.00 per 100,000 events)."""
+        return self.price_usd / self.per
+
+    @property
+    def label(self) -> str:
+        """The price as AWS writes it, e.g. 'USD 2.00 per 100,000 events'."""
+        price = self.price_usd
+        amount = f"{price:.2f}" if round(price, 2) == price else f"{price:g}"
+        if self.per == 1:
+            return f"USD {amount} per {self.unit}"
+        plural = self.unit if self.unit.endswith(("s", "month")) else f"{self.unit}s"
+        return f"USD {amount} per {self.per:,} {plural}"
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """A free-tier regime: credits, how long they last, whether the 12-month offers apply."""
+
+    name: str
+    description: str
+    credits_usd: float
+    max_earned_credits_usd: float
+    plan_months: int | None
+    credit_months: int | None
+    twelve_month_offers_months: int
+    source: str
+    read: str
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A free allowance shared by several items (CloudWatch Logs' one 5 GB of data)."""
+
+    name: str
+    size: float
+    order: tuple[str, ...]
+    source: str
+    decision: str
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    """Everything prices.json holds, checked: items, SMS by country, pools, plans."""
+
+    region: str
+    currency: str
+    items: Mapping[str, Price]
+    sms: Mapping[str, Price]
+    eventbridge: Mapping[str, Price]
+    pools: Mapping[str, Pool]
+    plans: Mapping[str, PlanTerms]
+    path: str
+
+    def all_prices(self) -> list[Price]:
+        """Every priced item, SMS countries and EventBridge included."""
+        return [*self.items.values(), *self.sms.values(), *self.eventbridge.values()]
+
+
+def _price(where: str, key: str, raw: Any) -> Price:
+    if not isinstance(raw, dict):
+        raise _fail(where, "expected an object")
+    for name in ("service", "item", "unit", "price_usd", "per", "source", "read"):
+        if name not in raw:
+            raise _fail(where, f"missing field {name!r}")
+    price, per = raw["price_usd"], raw["per"]
+    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+        raise _fail(f"{where}.price_usd", f"expected a non-negative number, got {price!r}")
+    if isinstance(per, bool) or not isinstance(per, int) or per <= 0:
+        raise _fail(f"{where}.per", f"expected a positive integer, got {per!r}")
+    if not str(raw["source"]).strip() or not str(raw["read"]).strip():
+        raise _fail(where, "every price needs a non-empty 'source' and 'read' date")
+    return Price(
+        key=key,
+        service=str(raw["service"]),
+        item=str(raw["item"]),
+        unit=str(raw["unit"]),
+        price_usd=float(price),
+        per=per,
+        free=types.MappingProxyType(dict(raw.get("free", {}))),
+        source=str(raw["source"]),
+        read=str(raw["read"]),
+        via=str(raw.get("via", "")),
+    )
+
+
+def load_prices(path: str | Path | None = None) -> PriceBook:
+    """Read and check a price file (default: the package's prices.json).
+
+    A malformed file raises SigninLabError naming the file and the JSON path of the bad entry.
+    """
+    if path is None:
+        return _default_prices()
+    return _load(Path(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_prices() -> PriceBook:
+    return _load(PRICES_PATH)
+
+
+def _load(path: Path) -> PriceBook:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SigninLabError(f"{path}: cannot read the price file ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise SigninLabError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    where = str(path)
+    for name in ("items", "sms", "plans", "pools"):
+        if not isinstance(data.get(name), dict):
+            raise _fail(where, f"missing object {name!r}")
+    items = {k: _price(f"{where}: items.{k}", k, v) for k, v in data["items"].items()}
+    sms = {k.upper(): _price(f"{where}: sms.{k}", k.upper(), v) for k, v in data["sms"].items()}
+    eventbridge = {
+        k: _price(f"{where}: eventbridge.{k}", k, v) for k, v in data.get("eventbridge", {}).items()
+    }
+    pools: dict[str, Pool] = {}
+    for name, raw in data["pools"].items():
+        try:
+            pools[name] = Pool(
+                name=name,
+                size=float(raw["size"]),
+                order=tuple(raw["order"]),
+                source=str(raw["source"]),
+                decision=str(raw.get("decision", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _fail(f"{where}: pools.{name}", f"bad or missing field ({exc})") from None
+        for key in pools[name].order:
+            if key not in items:
+                raise _fail(f"{where}: pools.{name}.order", f"unknown item {key!r}")
+    plans: dict[str, PlanTerms] = {}
+    for name in PLANS:
+        raw = data["plans"].get(name)
+        if not isinstance(raw, dict):
+            raise _fail(f"{where}: plans", f"missing plan {name!r}")
+        try:
+            plans[name] = PlanTerms(
+                name=name,
+                description=str(raw["description"]),
+                credits_usd=float(raw.get("credits_usd", 0)),
+                max_earned_credits_usd=float(raw.get("max_earned_credits_usd", 0)),
+                plan_months=raw.get("plan_months"),
+                credit_months=raw.get("credit_months"),
+                twelve_month_offers_months=int(raw.get("twelve_month_offers_months", 0)),
+                source=str(raw["source"]),
+                read=str(raw["read"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _fail(f"{where}: plans.{name}", f"bad or missing field ({exc})") from None
+    return PriceBook(
+        region=str(data.get("region", "")),
+        currency=str(data.get("currency", "USD")),
+        items=types.MappingProxyType(items),
+        sms=types.MappingProxyType(sms),
+        eventbridge=types.MappingProxyType(eventbridge),
+        pools=types.MappingProxyType(pools),
+        plans=types.MappingProxyType(plans),
+        path=where,
+    )
+
+
+# --- Scenario ----------------------------------------------------------------------------------
+
+_COUNTS = (
+    "alarms",
+    "custom_metrics",
+    "trails",
+    "management_events_per_month",
+    "data_events_per_month",
+    "s3_puts",
+    "publishes_per_month",
+    "emails_per_month",
+)
+_AMOUNTS = ("log_gb_ingested", "log_gb_stored", "s3_gb", "earned_credits")
+
+
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise _fail(name, f"expected a whole number, got {value!r}")
+    if value < 0:
+        raise _fail(name, f"must not be negative, got {value}")
+    return int(value)
+
+
+def _amount(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise _fail(name, f"expected a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise _fail(name, f"must be a finite number, not negative, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What drives one month's bill; every quantity is per month. Bad input raises SigninLabError.
+
+    `sms_per_month` maps ISO 3166 country codes ("GB") to SMS messages (message parts) sent there;
+    a country without a known price is an error. `month` is the month of the account's life the
+    bill is for (1 = the first), which decides the 12-month offers and the credits. `design` is
+    "logs" (the blog: trail -> CloudWatch Logs -> metric filter -> alarm -> SNS) or "eventbridge"
+    (an EventBridge rule on the sign-in events straight to SNS).
+    """
+
+    alarms: int = 4
+    custom_metrics: int = 4
+    trails: int = 1
+    management_events_per_month: int = 0
+    log_gb_ingested: float = 0.0
+    log_gb_stored: float = 0.0
+    s3_gb: float = 0.0
+    s3_puts: int = 0
+    emails_per_month: int = 0
+    sms_per_month: Mapping[str, int] = field(default_factory=dict)
+    plan: Plan = "legacy"
+    publishes_per_month: int = 0
+    data_events_per_month: int = 0
+    month: int = 1
+    earned_credits: float = 0.0
+    design: Design = "logs"
+
+    def __post_init__(self) -> None:
+        for name in _COUNTS:
+            object.__setattr__(self, name, _count(name, getattr(self, name)))
+        for name in _AMOUNTS:
+            object.__setattr__(self, name, _amount(name, getattr(self, name)))
+        month = _count("month", self.month)
+        if month < 1:
+            raise _fail("month", "the first month of the account is 1, got 0")
+        object.__setattr__(self, "month", month)
+        if self.plan not in PLANS:
+            raise _fail("plan", f"unknown plan {self.plan!r}; expected one of {', '.join(PLANS)}")
+        if self.design not in DESIGNS:
+            raise _fail(
+                "design", f"unknown design {self.design!r}; expected one of {', '.join(DESIGNS)}"
+            )
+        raw = self.sms_per_month
+        if not isinstance(raw, Mapping):
+            raise _fail(
+                "sms_per_month", f"expected a mapping of country code to count, got {raw!r}"
+            )
+        known = load_prices().sms
+        sms: dict[str, int] = {}
+        for country, count in raw.items():
+            where = f"sms_per_month[{country!r}]"
+            if not isinstance(country, str):
+                raise _fail(where, "a country is an ISO 3166 code such as 'GB'")
+            code = country.strip().upper()
+            if code not in known:
+                raise _fail(
+                    where,
+                    f"no known SMS price for country {country!r} "
+                    f"(known: {', '.join(sorted(known))}); add it to prices.json with its source",
+                )
+            sms[code] = sms.get(code, 0) + _count(where, count)
+        object.__setattr__(self, "sms_per_month", types.MappingProxyType(dict(sorted(sms.items()))))
+
+    def __hash__(self) -> int:  # the SMS mapping is read-only, so a Scenario can be hashed
+        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        return hash(tuple(tuple(v.items()) if isinstance(v, Mapping) else v for v in values))
+
+    @property
+    def sms_total(self) -> int:
+        """SMS messages a month, all countries."""
+        return sum(self.sms_per_month.values())
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def blog(cls, plan: Plan = "legacy") -> Scenario:
+        """The blog's month: four metrics, four alarms, one trail with management events only,
+        about 30 KB a day to S3, a handful of emails, two SMS to a UK number.
+
+        The blog gives only the S3 volume; events and raw log bytes are derived from it with the
+        ratios measured on AWS's example records (see the module constants).
+        """
+        raw_bytes_per_day = _BLOG_S3_BYTES_PER_DAY * GZIP_RATIO
+        events = raw_bytes_per_day // RECORD_BYTES * _DAYS_PER_MONTH
+        return cls(
+            alarms=4,
+            custom_metrics=4,
+            trails=1,
+            management_events_per_month=events,
+            log_gb_ingested=raw_bytes_per_day * _DAYS_PER_MONTH / 1e9,
+            log_gb_stored=raw_bytes_per_day * _DAYS_PER_MONTH / 1e9,
+            s3_gb=_BLOG_S3_BYTES_PER_DAY * _DAYS_PER_MONTH / 1e9,
+            s3_puts=_BLOG_LOG_FILES_PER_DAY * _DAYS_PER_MONTH,
+            # A handful of alerts, each one publish and one email; the two root sign-ins also
+            # went out as SMS (the same publish fans out to both subscriptions).
+            publishes_per_month=5,
+            emails_per_month=5,
+            sms_per_month={"GB": 2},
+            plan=plan,
+        )
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the bill: quantity, free allowance used, billable rest, price, USD, source."""
+
+    service: str
+    item: str
+    quantity: float
+    free: float
+    billable: float
+    unit: str
+    unit_price: float
+    usd: float
+    source: str
+    price_label: str
+    key: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Credits:
+    """How the new plans' credits cover the bill (plan "free" or "paid")."""
+
+    credits_usd: float
+    remaining_at_start_usd: float
+    applied_usd: float
+    expire_after_months: int | None
+    months_covered: float
+    account_closes_after_months: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The estimate for one month: `.lines`, `.total`, `.by_service`, `.due`, `.credits`."""
+
+    scenario: Scenario
+    lines: tuple[Line, ...]
+    credits: Credits | None
+    region: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> float:
+        """USD the month's usage costs after free allowances, before credits."""
+        return math.fsum(line.usd for line in self.lines)
+
+    @property
+    def by_service(self) -> dict[str, float]:
+        """USD by service: always CloudTrail, CloudWatch, S3, SNS (EventBridge when used)."""
+        totals = {service: 0.0 for service in SERVICES}
+        for line in self.lines:
+            totals[line.service] = totals.get(line.service, 0.0) + line.usd
+        return totals
+
+    @property
+    def due(self) -> float:
+        """USD left to pay this month once credits are applied (never anything on the free plan)."""
+        if self.credits is None:
+            return self.total
+        if self.scenario.plan == "free":
+            return 0.0
+        return max(0.0, self.total - self.credits.applied_usd)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): scenario, lines, by_service, total, due, credits, notes."""
+        scenario = {f.name: getattr(self.scenario, f.name) for f in dataclasses.fields(Scenario)}
+        scenario["sms_per_month"] = dict(self.scenario.sms_per_month)
+        credits = dataclasses.asdict(self.credits) if self.credits else None
+        if credits and math.isinf(credits["months_covered"]):
+            credits["months_covered"] = None  # JSON has no infinity: None = never runs out
+        return {
+            "plan": self.scenario.plan,
+            "region": self.region,
+            "currency": "USD",
+            "scenario": scenario,
+            "lines": [dataclasses.asdict(line) for line in self.lines],
+            "by_service": self.by_service,
+            "total": self.total,
+            "due": self.due,
+            "credits": credits,
+            "notes": list(self.notes),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """The lines as a pandas DataFrame, one row a line (for notebooks)."""
+        import pandas as pd
+
+        columns = [f.name for f in dataclasses.fields(Line)]
+        return pd.DataFrame([dataclasses.asdict(line) for line in self.lines], columns=columns)
+
+
+def _line(price: Price, quantity: float, free: float, note: str = "") -> Line:
+    free = min(quantity, max(0.0, free))
+    billable = quantity - free
+    return Line(
+        service=price.service,
+        item=price.item,
+        quantity=quantity,
+        free=free,
+        billable=billable,
+        unit=price.unit,
+        unit_price=price.unit_price,
+        usd=billable * price.unit_price,
+        source=price.source,
+        price_label=price.label,
+        key=price.key,
+        note=note,
+    )
+
+
+def _allowance(price: Price, quantity: float, twelve_months: bool) -> float:
+    """The free quantity `price.free` grants: always-free, or 12-month while those offers apply."""
+    free = 0.0
+    for kind, amount in price.free.items():
+        if kind == "always_pool":
+            continue  # handled by _pooled
+        if kind == "12_month" and not twelve_months:
+            continue
+        free += quantity if amount == "all" else float(amount)
+    return free
+
+
+def _pooled(book: PriceBook, quantities: Mapping[str, float]) -> dict[str, float]:
+    """Share each pool among its items in the pool's order (see the pool's 'decision')."""
+    free: dict[str, float] = {}
+    for pool in book.pools.values():
+        left = pool.size
+        for key in pool.order:
+            used = min(quantities.get(key, 0.0), left)
+            free[key] = used
+            left -= used
+    return free
+
+
+def estimate(scenario: Scenario, prices: PriceBook | None = None) -> Report:
+    """Price one month of `scenario` against AWS's free tier and the scenario's plan.
+
+    Models the pricing pages cited in prices.json (CloudWatch, CloudTrail, S3, SNS, EventBridge)
+    and the free-tier plans of https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier-plans.html.
+    """
+    if not isinstance(scenario, Scenario):
+        raise SigninLabError(f"scenario: expected a Scenario, got {type(scenario).__name__}")
+    book = prices if prices is not None else load_prices()
+    terms = book.plans[scenario.plan]
+    twelve = scenario.month <= terms.twelve_month_offers_months
+    s = scenario
+    items = book.items
+
+    quantities: dict[str, float] = {
+        "cloudtrail.management_first_copy": float(s.management_events_per_month if s.trails else 0),
+        "cloudtrail.management_additional_copies": float(
+            s.management_events_per_month * max(0, s.trails - 1)
+        ),
+        "cloudtrail.data_events": float(s.data_events_per_month),
+        "cloudwatch.custom_metrics": float(s.custom_metrics),
+        "cloudwatch.alarms": float(s.alarms),
+        "cloudwatch.logs_ingested": s.log_gb_ingested,
+        "cloudwatch.logs_stored": s.log_gb_stored,
+        "s3.storage": s.s3_gb,
+        "s3.puts": float(s.s3_puts),
+        "sns.publishes": float(s.publishes_per_month),
+        "sns.email": float(s.emails_per_month),
+    }
+    missing = [key for key in quantities if key not in items]
+    if missing:
+        raise _fail(book.path, f"items missing: {', '.join(missing)}")
+    pooled = _pooled(book, quantities)
+    lines: list[Line] = []
+    for key, quantity in quantities.items():
+        price = items[key]
+        if key == "cloudtrail.data_events" and quantity == 0:
+            continue  # the blog's trail logs management events only: no line for nothing
+        free = _allowance(price, quantity, twelve) + pooled.get(key, 0.0)
+        note = ""
+        if "12_month" in price.free:
+            note = "12-month free tier" if twelve else "no 12-month free tier this month"
+        elif key in pooled:
+            note = "shares one free allowance with the other log data"
+        lines.append(_line(price, quantity, free, note))
+    for country, count in s.sms_per_month.items():
+        price = book.sms[country]
+        lines.append(_line(price, float(count), _allowance(price, float(count), twelve)))
+    if s.design == "eventbridge" and "aws_service_events" in book.eventbridge:
+        price = book.eventbridge["aws_service_events"]
+        # The rule matches sign-in events; each match that reaches SNS is one publish.
+        matched = float(s.publishes_per_month)
+        lines.append(_line(price, matched, _allowance(price, matched, twelve), "rule -> SNS"))
+
+    notes: list[str] = []
+    if book.region:
+        notes.append(f"list prices for {book.region}; other Regions differ")
+    total = math.fsum(line.usd for line in lines)
+    credits = _credits(s, terms, total, notes)
+    return Report(
+        scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
+    )
+
+
+def _credits(s: Scenario, terms: PlanTerms, total: float, notes: list[str]) -> Credits | None:
+    """Apply the new plans' credits to month `s.month` at a steady monthly `total`."""
+    if terms.credits_usd <= 0:
+        return None
+    if s.earned_credits > terms.max_earned_credits_usd:
+        raise _fail(
+            "earned_credits",
+            f"at most USD {terms.max_earned_credits_usd:g} can be earned, got {s.earned_credits:g}",
+        )
+    credits = terms.credits_usd + s.earned_credits
+    expiry = terms.credit_months
+    lasts = credits / total if total > 0 else math.inf
+    covered = min(lasts, float(expiry)) if expiry is not None else lasts
+    closes: float | None = None
+    if s.plan == "free":
+        plan_months = float(terms.plan_months) if terms.plan_months is not None else math.inf
+        closes = min(plan_months, lasts)
+        if s.month - 1 >= closes:
+            raise _fail(
+                "month",
+                f"the free plan ends after six months or when the credits are used, whichever "
+                f"is first: at USD {total:.2f} a month this account closes after "
+                f"{closes:.2f} months, so month {s.month} does not exist (upgrade to the paid plan)",
+            )
+        notes.append(f"free plan: no charges; the account closes after {closes:.2f} months")
+    expired = expiry is not None and s.month > expiry
+    remaining = 0.0 if expired else max(0.0, credits - total * (s.month - 1))
+    applied = min(total, remaining)
+    if s.plan == "paid" and expired:
+        notes.append(f"paid plan: credits expired after {expiry} months")
+    return Credits(
+        credits_usd=credits,
+        remaining_at_start_usd=remaining,
+        applied_usd=applied,
+        expire_after_months=expiry,
+        months_covered=covered,
+        account_closes_after_months=closes,
+        source=terms.source,
+    )
