@@ -1,0 +1,411 @@
+"""The interpreter: compiles a parse tree once into plain closures that match many events.
+
+Semantics from https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+(current text, groovy-sky/aws-docs@c39735bdd924; 2021 text, awsdocs/amazon-cloudwatch-logs-user-guide
+@5f9d4b2e262e) and https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import orjson
+
+from signin_lab.filterpattern import nodes
+from signin_lab.filterpattern.lexer import parse_number
+
+JsonTest = Callable[[Any], bool]
+_MISSING = object()
+
+
+# -- values -------------------------------------------------------------------------------
+def number_text(value: float) -> str:
+    """The text a JSON number is compared as against a string value (`4*`, `%...%`).
+
+    orjson keeps no source text, so `1e3` in an event is compared as "1000.0": undocumented.
+    """
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def wildcard_match(value: str, text: nodes.Text) -> bool:
+    """`*Event`, `Event*`, `*Event*`, `Event`: suffix, prefix, substring or exact match."""
+    if text.prefix_wild:
+        return text.core in value if text.suffix_wild else value.endswith(text.core)
+    return value.startswith(text.core) if text.suffix_wild else value == text.core
+
+
+def _ordering(op: str) -> Callable[[Any, Any], bool]:
+    return {
+        "=": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+        "<": lambda a, b: a < b,
+        ">": lambda a, b: a > b,
+        "<=": lambda a, b: a <= b,
+        ">=": lambda a, b: a >= b,
+    }[op]
+
+
+def value_test(op: str, value: nodes.Value) -> Callable[[Any], bool]:
+    """A test of one scalar (str, int, float or bool) against `op value`.
+
+    The caller has already refused arrays, objects, null and missing values: "If a property
+    selector points to an array or object, the filter pattern won't match" and both
+    `{$.users = 1}` and `{$.users != 1}` fail on an array (2021 doc).
+    Decision (undocumented) for mixed types: a number compares numerically with a string that
+    is a number (`{ $.recipientAccountId = 123456789012 }` on "123456789012", and every
+    space-delimited field, which is text); otherwise `=` / `!=` compare the text, and `<`, `>`,
+    `<=`, `>=` are false. Booleans compare as the text "true" / "false".
+    """
+    negate = op == "!="
+    if isinstance(value, nodes.Regex):
+        search = value.compiled.search
+
+        def regex_test(v: Any) -> bool:
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            elif not isinstance(v, str):
+                v = number_text(v)
+            return (search(v) is None) if negate else (search(v) is not None)
+
+        return regex_test
+    if isinstance(value, nodes.Text):
+
+        def text_test(v: Any) -> bool:
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            elif not isinstance(v, str):
+                v = number_text(v)
+            return wildcard_match(v, value) != negate
+
+        return text_test
+    cmp = _ordering(op)
+    literal = value.value
+    literal_text = value.text
+    textual = op in ("=", "!=")
+
+    def number_test(v: Any) -> bool:
+        if isinstance(v, bool):
+            return textual and ((("true" if v else "false") == literal_text) != negate)
+        if isinstance(v, str):
+            parsed = parse_number(v)
+            if parsed is None:
+                return textual and ((v == literal_text) != negate)
+            v = parsed
+        return cmp(v, literal)
+
+    return number_test
+
+
+# -- JSON ---------------------------------------------------------------------------------
+def _resolver(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Iterator[Any]]:
+    """A function yielding the value nodes a selector points to (none when missing)."""
+    wild = next(
+        (i for i, s in enumerate(segments) if isinstance(s, (nodes.AnyKey, nodes.AnyIndex))), None
+    )
+    if wild is None:
+        walk = _walker(segments)
+
+        def single(doc: Any) -> Iterator[Any]:
+            v = walk(doc)
+            if v is not _MISSING:
+                yield v
+
+        return single
+    head, star, tail = _walker(segments[:wild]), segments[wild], _walker(segments[wild + 1 :])
+
+    def many(doc: Any) -> Iterator[Any]:
+        parent = head(doc)
+        if isinstance(star, nodes.AnyKey):
+            children = parent.values() if type(parent) is dict else ()
+        else:
+            children = parent if type(parent) is list else ()
+        for child in children:
+            v = tail(child)
+            if v is not _MISSING:
+                yield v
+
+    return many
+
+
+def _walker(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Any]:
+    """A function from a node to the value at `segments` below it, or _MISSING."""
+    if all(isinstance(s, nodes.Key) for s in segments):
+        # Only an object accepts a str subscript among JSON values (a list, a str, a number or
+        # null raises TypeError), so try/except is exact and much faster than type checks.
+        keys = tuple(s.name for s in segments)  # type: ignore[union-attr]
+        if len(keys) == 1:
+            (k1,) = keys
+
+            def walk1(node: Any) -> Any:
+                try:
+                    return node[k1]
+                except (KeyError, TypeError):
+                    return _MISSING
+
+            return walk1
+        if len(keys) == 2:
+            k1, k2 = keys
+
+            def walk2(node: Any) -> Any:
+                try:
+                    return node[k1][k2]
+                except (KeyError, TypeError):
+                    return _MISSING
+
+            return walk2
+
+        def walk_keys(node: Any) -> Any:
+            try:
+                for k in keys:
+                    node = node[k]
+            except (KeyError, TypeError):
+                return _MISSING
+            return node
+
+        return walk_keys
+    steps = tuple((isinstance(s, nodes.Key), s.name if isinstance(s, nodes.Key) else s.index)
+                  for s in segments)  # type: ignore[union-attr]
+
+    def walk(node: Any) -> Any:
+        for is_key, key in steps:
+            if is_key:
+                if type(node) is not dict:
+                    return _MISSING
+                node = node.get(key, _MISSING)
+                if node is _MISSING:
+                    return _MISSING
+            else:
+                if type(node) is not list or key >= len(node):
+                    return _MISSING
+                node = node[key]
+        return node
+
+    return walk
+
+
+def _all(parts: tuple[JsonTest, ...]) -> JsonTest:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda doc: a(doc) and b(doc)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda doc: a(doc) and b(doc) and c(doc)
+
+    def every(doc: Any) -> bool:
+        for p in parts:
+            if not p(doc):
+                return False
+        return True
+
+    return every
+
+
+def _any(parts: tuple[JsonTest, ...]) -> JsonTest:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda doc: a(doc) or b(doc)
+
+    def some(doc: Any) -> bool:
+        for p in parts:
+            if p(doc):
+                return True
+        return False
+
+    return some
+
+
+def compile_json(expr: nodes.Expr) -> JsonTest:
+    """A closure `test(document) -> bool` for a JSON pattern's expression."""
+    if isinstance(expr, nodes.And):
+        return _all(tuple(compile_json(e) for e in expr.items))
+    if isinstance(expr, nodes.Or):
+        return _any(tuple(compile_json(e) for e in expr.items))
+    assert isinstance(expr.target, nodes.Selector)
+    segments = expr.target.segments
+    if expr.target.wildcards:
+        return _compile_wild(expr, _resolver(segments))
+    walk = _walker(segments)
+    if isinstance(expr, nodes.NotExists):
+        # "return JSON logs that don't contain specific fields": a field set to null exists.
+        return lambda doc: walk(doc) is _MISSING
+    if isinstance(expr, nodes.IsCheck):
+        want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
+        return lambda doc: walk(doc) is want
+    test = value_test(expr.op, expr.value)
+    value = expr.value
+    if isinstance(value, nodes.Text) and not value.prefix_wild and not value.suffix_wild:
+        # The common case, `$.eventName = "ConsoleLogin"`: a str compares directly.
+        core, equal = value.core, expr.op == "="
+
+        def compare_text(doc: Any) -> bool:
+            v = walk(doc)
+            if type(v) is str:
+                return (v == core) is equal
+            return v is not _MISSING and v is not None and type(v) is not dict \
+                and type(v) is not list and test(v)
+
+        return compare_text
+
+    def compare(doc: Any) -> bool:
+        v = walk(doc)
+        # Arrays, objects and null never match = or != (nor any other comparison).
+        return v is not _MISSING and v is not None and type(v) is not dict \
+            and type(v) is not list and test(v)
+
+    return compare
+
+
+def _compile_wild(expr: nodes.Expr, nodes_of: Callable[[Any], Iterator[Any]]) -> JsonTest:
+    """A condition on a selector with `[*]` or `.*`: true if any selected value satisfies it."""
+    if isinstance(expr, nodes.NotExists):
+        return lambda doc: next(nodes_of(doc), _MISSING) is _MISSING
+    if isinstance(expr, nodes.IsCheck):
+        want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
+        return lambda doc: any(v is want for v in nodes_of(doc))
+    assert isinstance(expr, nodes.Compare)
+    test = value_test(expr.op, expr.value)
+
+    def compare(doc: Any) -> bool:
+        for v in nodes_of(doc):
+            if v is not None and type(v) is not dict and type(v) is not list and test(v):
+                return True
+        return False
+
+    return compare
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(message: str) -> Any:
+    """The parsed event, or _MISSING when it is not JSON (a JSON pattern then never matches).
+
+    orjson first; the standard library only for what orjson refuses but JSON allows (integers
+    beyond 64 bits, lone surrogates in a Python str).
+    """
+    try:
+        return orjson.loads(message)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(message, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            return _MISSING
+    except RecursionError:
+        return _MISSING
+
+
+# -- space-delimited ----------------------------------------------------------------------
+# "Characters between brackets ("[]") and double quotation marks ("") are considered single
+# fields"; the extracted values drop the brackets and quotes (FilterAndPatternSyntax,
+# API_TestMetricFilter). Decision: a quote or bracket opens a field only at its start, and an
+# unclosed one runs to the end of the event.
+_FIELDS = re.compile(r'"([^"]*)"?|\[([^\]]*)\]?|(\S+)')
+
+
+def split_fields(message: str) -> list[str]:
+    """The fields of a space-delimited event."""
+    return [a or b or c for a, b, c in _FIELDS.findall(message)]
+
+
+Extractor = Callable[[str], "dict[str, str] | None"]
+
+
+def compile_space(pattern: nodes.SpacePattern) -> Extractor:
+    """A closure `extract(message)` -> the extracted values when the event matches, else None.
+
+    The pattern must fit the whole event: "The pattern needs to match with the entire log event
+    message" (counting404responses.html), so without `...` the field counts must be equal.
+    Decision: this also applies to `[w1=ERROR, w2]`, which the current doc applies to longer
+    lines; the 2021 doc lists only the two-word `ERROR message` as its match.
+    """
+    items: list[tuple[str | None, Callable[[str], bool] | None] | None] = []
+    for f in pattern.fields:
+        if isinstance(f, nodes.Ellipsis_):
+            if items and items[-1] is None:
+                continue  # `..., ...` is one ellipsis
+            items.append(None)
+        else:
+            items.append((f.name, _field_test(f.condition) if f.condition is not None else None))
+    fixed = [it for it in items if it is not None]
+    n_items = len(items)
+
+    def extract(message: str) -> dict[str, str] | None:
+        fields = split_fields(message)
+        m = len(fields)
+        if len(fixed) == n_items:  # no ellipsis: a one-to-one fit
+            if m != n_items:
+                return None
+            for (_, test), value in zip(fixed, fields):
+                if test is not None and not test(value):
+                    return None
+            positions: list[int] | None = list(range(m))
+        else:
+            positions = _fit(items, fields) if m >= len(fixed) else None
+            if positions is None:
+                return None
+        names: list[str | None] = [None] * m
+        for (name, _), pos in zip(fixed, positions):
+            names[pos] = name
+        # Named fields as $name; unnamed ones and those under `...` by position, $1 first.
+        return {
+            (f"${name}" if name else f"${pos + 1}"): value
+            for pos, (name, value) in enumerate(zip(names, fields))
+        }
+
+    return extract
+
+
+def _fit(
+    items: list[tuple[str | None, Callable[[str], bool] | None] | None], fields: list[str]
+) -> list[int] | None:
+    """Positions of the non-ellipsis items when the pattern fits the event, else None.
+
+    Dynamic programming over (item, position): each `...` absorbs zero or more fields;
+    among several fits the one where each `...` absorbs as few fields as possible wins.
+    """
+    m = len(fields)
+    reach: list[dict[int, int]] = [{0: -1}]  # position -> position before this item
+    for item in items:
+        prev = reach[-1]
+        cur: dict[int, int] = {}
+        if item is None:
+            starts = sorted(prev)
+            i = 0
+            for k in range(starts[0], m + 1):
+                while i + 1 < len(starts) and starts[i + 1] <= k:
+                    i += 1
+                cur[k] = starts[i]  # the latest start: this `...` absorbs the fewest fields
+        else:
+            _, test = item
+            for j in prev:
+                if j < m and (test is None or test(fields[j])):
+                    cur[j + 1] = j
+        if not cur:
+            return None
+        reach.append(cur)
+    if m not in reach[-1]:
+        return None
+    positions: list[int] = []
+    k = m
+    for level in range(len(items), 0, -1):
+        j = reach[level][k]
+        if items[level - 1] is not None:
+            positions.append(j)
+        k = j
+    positions.reverse()
+    return positions
+
+
+def _field_test(expr: nodes.Expr) -> Callable[[str], bool]:
+    if isinstance(expr, nodes.And):
+        parts = tuple(_field_test(e) for e in expr.items)
+        return lambda v: all(p(v) for p in parts)
+    if isinstance(expr, nodes.Or):
+        parts = tuple(_field_test(e) for e in expr.items)
+        return lambda v: any(p(v) for p in parts)
+    assert isinstance(expr, nodes.Compare)
+    return value_test(expr.op, expr.value)
