@@ -21,7 +21,7 @@ def test_deploy_prints_what_it_built(capsys: pytest.CaptureFixture[str]) -> None
     assert 0 == code
     assert "events-management" in out
     assert "signin-console-success-root" in out
-    assert "deploy: 21 created" in out
+    assert "deploy: 22 created" in out
 
 
 def test_bad_email_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -236,3 +236,13 @@ def test_deploy_and_teardown_on_a_moto_server(server_lab: Lab) -> None:
     assert TOPICS == _topic_names(server_lab)
     server_lab.teardown()
     assert [] == _topic_names(server_lab)
+
+
+def test_changed_pattern_replaces_the_filter(deployed: Lab) -> None:
+    """Redeploying with a new pattern leaves one filter of that name, with the new pattern."""
+    pattern = '{ ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") }'
+    deployed.deploy(patterns={"failure-iam": pattern})
+    filters = deployed.client("logs").describe_metric_filters(
+        logGroupName="aws-cloudtrail-logs-signin-console", filterNamePrefix="signin-console-failure-iam"
+    )["metricFilters"]
+    assert [pattern] == [f["filterPattern"] for f in filters]

@@ -91,6 +91,11 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
                 and _same_transformation(have["metricTransformations"][0], want):
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "unchanged"))
             continue
+        if have and lab.kind != "aws":
+            # moto 5.2 appends a second filter of the same name instead of replacing it
+            # (AWS's PutMetricFilter replaces: "creates or updates a metric filter",
+            # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+            logs.delete_metric_filter(logGroupName=cfg.log_group_name, filterName=alert.filter_name)
         logs.put_metric_filter(
             logGroupName=cfg.log_group_name,
             filterName=alert.filter_name,

@@ -57,10 +57,11 @@ def cloudtrail_logs_policy(config: LabConfig) -> Policy:
 
 
 def trail_bucket_policy(config: LabConfig) -> Policy:
-    """What CloudTrail needs on its bucket, scoped to this trail with aws:SourceArn, and TLS only.
+    """What CloudTrail needs on its bucket, scoped to this trail with aws:SourceArn.
 
     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
-    https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny non-TLS)
+    (No extra deny-non-TLS statement: moto cannot evaluate aws:SecureTransport and would refuse
+    the emulator's deliveries, and the documented policy does not have one.)
     """
     bucket = f"arn:aws:s3:::{config.bucket}"
     trail = config.trail_arn()
@@ -87,14 +88,6 @@ def trail_bucket_policy(config: LabConfig) -> Policy:
                         "aws:SourceArn": trail,
                     }
                 },
-            },
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket, f"{bucket}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             },
         ],
     }
