@@ -1,0 +1,98 @@
+"""The alarm dashboard of a replay: state bands per alarm, and datapoints against the threshold.
+
+Colours follow the CloudWatch console: "the alarm turns gray when it's in the INSUFFICIENT_DATA
+state and red when it's in the ALARM state" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html);
+OK is drawn green, as the console's alarm timeline does. matplotlib is imported inside functions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from signin_lab.emulator.replay import ReplayRun
+
+STATE_COLORS: dict[str, str] = {"OK": "#2ca02c", "ALARM": "#d62728", "INSUFFICIENT_DATA": "#9e9e9e"}
+
+
+def state_bands(run: ReplayRun) -> dict[str, list[tuple[datetime, datetime, str]]]:
+    """Each alarm's (from, to, state) intervals over the run, from its timeline rows."""
+    out: dict[str, list[tuple[datetime, datetime, str]]] = {}
+    for alarm, rows in run.timeline.groupby("alarm", sort=True):
+        times = [t.to_pydatetime() for t in rows["time"]]
+        states = list(rows["state"])
+        bands = []
+        for i, (t, s) in enumerate(zip(times, states, strict=True)):
+            end = times[i + 1] if i + 1 < len(times) else run.end
+            if end > t:
+                bands.append((t, end, str(s)))
+        out[str(alarm)] = bands
+    return out
+
+
+def draw_states(ax: Axes, run: ReplayRun) -> None:
+    """One horizontal lane per alarm, coloured by state over time."""
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Patch
+
+    bands = state_bands(run)
+    names = sorted(bands)
+    for lane, name in enumerate(names):
+        for start, end, state in bands[name]:
+            left = mdates.date2num(start)
+            ax.broken_barh(
+                [(left, mdates.date2num(end) - left)],
+                (lane - 0.4, 0.8),
+                facecolors=STATE_COLORS.get(state, "#000000"),
+            )
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.set_xlim(mdates.date2num(run.start), mdates.date2num(run.end))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.set_title("Alarm states", loc="left")
+    ax.legend(
+        handles=[Patch(color=c, label=s) for s, c in STATE_COLORS.items()],
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.06),
+        fontsize="small",
+        ncols=3,
+    )
+
+
+def draw_datapoints(ax: Axes, run: ReplayRun) -> None:
+    """Each metric's per-minute Sum, with the alarm thresholds as dashed lines."""
+    import matplotlib.dates as mdates
+
+    frame = run.datapoints
+    for metric, rows in frame.groupby("metric", sort=True):
+        ax.step(
+            [t.to_pydatetime() for t in rows["time"]],
+            list(rows["value"]),
+            where="post",
+            label=str(metric),
+            marker=".",
+        )
+    for threshold in sorted({t for _, t, _ in run.thresholds.values()}):
+        ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1)
+    ax.set_xlim(mdates.date2num(run.start), mdates.date2num(run.end))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.set_ylabel("per-minute Sum")
+    ax.set_title("Metric filter datapoints against the alarm threshold (dashed)")
+    if len(frame):
+        ax.legend(loc="upper left", fontsize="small")
+
+
+def dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:
+    """The replay's alarm dashboard as a matplotlib Figure (no pyplot state involved)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.2))
+    draw_states(top, run)
+    draw_datapoints(bottom, run)
+    bottom.set_xlabel("time (UTC)")
+    return fig
