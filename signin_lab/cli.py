@@ -153,6 +153,74 @@ def cost(
     print(cost_command(alarms, sms, country, plan, fmt))  # type: ignore[arg-type]
 
 
+@app.command()
+def demo(
+    out: Annotated[str, typer.Option(help="Folder for the alarm dashboard PNG.")] = "signin-lab-demo",
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """The blog's 'Does this all work?' on in-process moto: records, datapoints, alarms, emails, SMS."""
+    from signin_lab.emulator.demo import run_demo
+
+    with open_lab("moto", region) as lab:
+        run_demo(out, lab=lab)
+
+
+@app.command()
+def replay(
+    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders.")],
+    target: TargetOpt = None,
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """Replay CloudTrail records through delivery, metric filters, alarms and SNS (moto targets).
+
+    On in-process moto the blog's stack is deployed first; a moto server keeps its own stack.
+    """
+    from rich.console import Console
+
+    from signin_lab.emulator.demo import print_inbox, print_run
+    from signin_lab.events import load_records
+
+    lab = open_lab(target, region)
+    if lab.kind == "moto":
+        lab.deploy(email="you@example.com", sms="+447700900123")
+    run = lab.replay(load_records(*paths))
+    console = Console()
+    print_run(console, run)
+    print_inbox(console, run.messages)
+
+
+@app.command()
+def check(
+    target: TargetOpt = None,
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """Check Security Hub's CIS sign-in controls (CloudWatch.1, .3, .6); exit 1 if any fails."""
+    from signin_lab.compliance import check as check_controls
+    from signin_lab.compliance import print_findings
+
+    with open_lab(target, region) as lab:
+        findings = check_controls(lab)
+    print_findings(findings)
+    if findings.failed:
+        raise typer.Exit(1)
+
+
+@app.command("export-cfn")
+def export_cfn(
+    email: Annotated[str, typer.Option(help="Default of the AlertEmail parameter ('' for none).")] = "you@example.com",
+    sms: Annotated[str, typer.Option(help="Default of the AlertPhoneNumber parameter ('' for none).")] = "+447700900123",
+    cis: Annotated[bool, typer.Option(help="Also add the CIS sign-in controls' filters and alarms.")] = False,
+    target: TargetOpt = None,
+    region: RegionOpt = "eu-west-1",
+) -> None:
+    """Print the same stack as a CloudFormation template (YAML): `signin-lab export-cfn > stack.yaml`."""
+    from signin_lab.cfn import template
+
+    with open_lab(target, region) as lab:
+        config = lab.config.replace(email=email or None, sms=sms or None, cis=cis)
+    typer.echo(template(config), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
     try:
