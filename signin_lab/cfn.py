@@ -23,7 +23,6 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from signin_lab.config import Alert, LabConfig
@@ -39,19 +38,11 @@ BUCKET_POLICY_ID = "TrailBucketPolicy"
 TRAIL_ID = "Trail"
 TAGS = [{"Key": "signin-lab", "Value": "true"}]
 #: The role's description, as `signin_lab.stack.iam.ensure_role` writes it.
-ROLE_DESCRIPTION = "Lets CloudTrail write sign-in events to CloudWatch Logs (signin-lab)"
 
 # CloudFormation parameter constraints, checked by CloudFormation before anything is created.
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
 _EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PHONE_PATTERN = r"^$|^\+[1-9][0-9]{1,14}$"  # E.164, as SNS SMS requires
-
-
-@dataclass(frozen=True)
-class _ConfigOnly:
-    """The one attribute of Lab that the stack's settings functions read."""
-
-    config: LabConfig
 
 
 def logical_id(name: str, suffix: str = "") -> str:
@@ -85,7 +76,6 @@ def _bucket_name(config: LabConfig) -> Any:
 
 
 def _alert_resources(config: LabConfig, alert: Alert) -> dict[str, Any]:
-    shim = _ConfigOnly(config)
     topic_id = logical_id(alert.topic_name, "Topic")
     out: dict[str, Any] = {
         topic_id: {
@@ -128,7 +118,7 @@ def _alert_resources(config: LabConfig, alert: Alert) -> dict[str, Any]:
             "MetricTransformations": [transformation],
         },
     }
-    settings = cloudwatch.alarm_settings(shim, alert)  # type: ignore[arg-type]
+    settings = cloudwatch.alarm_settings(config, alert)
     alarm = {k: v for k, v in settings.items() if k not in ("AlarmActions", "OKActions", "InsufficientDataActions")}
     alarm["AlarmActions"] = [{"Ref": topic_id}]
     # Empty OK and INSUFFICIENT_DATA action lists are the CloudFormation default: left out.
@@ -143,13 +133,12 @@ def _alert_resources(config: LabConfig, alert: Alert) -> dict[str, Any]:
 def template_dict(config: LabConfig | None = None) -> dict[str, Any]:
     """The template as a dict (see `template` for the YAML)."""
     cfg = config or LabConfig()
-    shim = _ConfigOnly(cfg)
     resources: dict[str, Any] = {
         ROLE_ID: {
             "Type": "AWS::IAM::Role",
             "Properties": {
                 "RoleName": cfg.role_name,
-                "Description": ROLE_DESCRIPTION,
+                "Description": iam.ROLE_DESCRIPTION,
                 "AssumeRolePolicyDocument": policies.cloudtrail_trust_policy(),
                 "Policies": [
                     {
@@ -196,7 +185,7 @@ def template_dict(config: LabConfig | None = None) -> dict[str, Any]:
             "PolicyDocument": _sub_account_region(policies.trail_bucket_policy(cfg), cfg),
         },
     }
-    trail = cloudtrail.trail_settings(shim)  # type: ignore[arg-type]
+    trail = cloudtrail.trail_settings(cfg)
     resources[TRAIL_ID] = {
         "Type": "AWS::CloudTrail::Trail",
         # CloudTrail checks the bucket policy when the trail is created.

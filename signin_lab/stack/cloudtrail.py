@@ -94,9 +94,8 @@ def ensure_bucket(lab: Lab) -> list[Change]:
     return changes
 
 
-def trail_settings(lab: Lab) -> dict[str, Any]:
+def trail_settings(cfg: LabConfig) -> dict[str, Any]:
     """The create/update_trail arguments for the blog's trail."""
-    cfg = lab.config
     return {
         "Name": cfg.trail_name,
         "S3BucketName": cfg.bucket,
@@ -131,7 +130,7 @@ def ensure_trail(lab: Lab) -> list[Change]:
     """The multi-Region trail with log file validation, into the bucket and the log group, logging."""
     cfg = lab.config
     ct = lab.client("cloudtrail")
-    wanted = trail_settings(lab)
+    wanted = trail_settings(cfg)
     current = get_trail(lab)
     if current is None:
         ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])

@@ -106,9 +106,8 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
     return changes
 
 
-def alarm_settings(lab: Lab, alert: Alert) -> dict[str, Any]:
+def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
     """put_metric_alarm arguments: Sum over 300 s, 1 of 1, > 0, notify the alert's topic."""
-    cfg = lab.config
     return {
         "AlarmName": alert.alarm_name,
         "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
@@ -144,7 +143,7 @@ def ensure_alarms(lab: Lab) -> list[Change]:
     existing = _alarms(lab, [a.alarm_name for a in cfg.alerts])
     changes: list[Change] = []
     for alert in cfg.alerts:
-        want = alarm_settings(lab, alert)
+        want = alarm_settings(cfg, alert)
         have = existing.get(alert.alarm_name)
         if have is not None:
             diff = [k for k, v in want.items() if have.get(k, [] if isinstance(v, list) else None) != v]

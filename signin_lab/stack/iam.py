@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SECTION = "IAM"
 INLINE_POLICY = "CloudTrail-CloudWatchLogs-Signin-Console-Policy"
+ROLE_DESCRIPTION = "Lets CloudTrail write sign-in events to CloudWatch Logs (signin-lab)"
 
 
 def _doc(value: object) -> object:
@@ -41,7 +42,7 @@ def ensure_role(lab: Lab) -> list[Change]:
         iam.create_role(
             RoleName=cfg.role_name,
             AssumeRolePolicyDocument=json.dumps(trust),
-            Description="Lets CloudTrail write sign-in events to CloudWatch Logs (signin-lab)",
+            Description=ROLE_DESCRIPTION,
             Tags=[{"Key": "signin-lab", "Value": "true"}],
         )
         changes.append(Change(SECTION, "IAM role", cfg.role_name, "created"))
