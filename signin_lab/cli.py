@@ -180,13 +180,13 @@ def replay(
     from signin_lab.emulator.demo import print_inbox, print_run
     from signin_lab.events import load_records
 
-    lab = open_lab(target, region)
-    if lab.kind == "moto":
-        lab.deploy(email="you@example.com", sms="+447700900123")
-    run = lab.replay(load_records(*paths))
-    console = Console()
-    print_run(console, run)
-    print_inbox(console, run.messages)
+    with open_lab(target, region) as lab:
+        if lab.kind == "moto":
+            lab.deploy(email="you@example.com", sms="+447700900123")
+        run = lab.replay(load_records(*paths))
+        console = Console()
+        print_run(console, run)
+        print_inbox(console, run.messages)
 
 
 @app.command()

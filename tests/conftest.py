@@ -42,3 +42,14 @@ def server_lab(moto_server: RunningServer) -> Iterator[Lab]:
     lab = Lab.endpoint(moto_server.url, region="eu-west-1")
     yield lab
     moto_server.reset()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_moto() -> Iterator[None]:
+    """Every test must stop the in-process moto it starts; a leak would share state across tests."""
+    from moto.core.models import MockAWS
+
+    before = MockAWS._nested_count  # noqa: SLF001
+    yield
+    after = MockAWS._nested_count  # noqa: SLF001
+    assert before == after, f"a test left {after - before} in-process moto mock(s) running"

@@ -196,9 +196,11 @@ def test_keep_logs_keeps_bucket_and_objects(deployed: Lab) -> None:
 
 def test_bucket_with_objects_is_emptied_then_deleted(deployed: Lab) -> None:
     """Without keep_logs the bucket is emptied and deleted."""
-    deployed.client("s3").put_object(Bucket=deployed.config.bucket, Key="AWSLogs/x", Body=b"{}")
+    s3 = deployed.client("s3")
+    s3.put_object(Bucket=deployed.config.bucket, Key="AWSLogs/x", Body=b"{}")
     result = deployed.teardown()
     assert "1 object(s) deleted" == next(c.detail for c in result.changes if c.kind == "S3 bucket")
+    assert deployed.config.bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
 
 
 def test_cis_deploy_and_teardown(lab: Lab) -> None:
