@@ -245,6 +245,12 @@ def test_earned_credits_over_the_maximum() -> None:
         estimate(Scenario.blog(plan="paid").replace(earned_credits=150))
 
 
+def test_earned_credits_on_legacy_plan_are_refused() -> None:
+    """The legacy free tier has no credits, so earned credits there are an error, not ignored."""
+    with pytest.raises(SigninLabError, match=r"^earned_credits: plan 'legacy' has no credits"):
+        estimate(Scenario.blog().replace(earned_credits=50))
+
+
 def test_paid_plan_pays_what_credits_leave() -> None:
     """At USD 60 a month, month 2 has USD 40 of credits left and USD 20 due."""
     costly = Scenario.blog(plan="paid").replace(sms_per_month={"GB": 1500}, s3_puts=0, s3_gb=0.0)

@@ -21,6 +21,7 @@ CURVES: dict[str, Callable[[Scenario], Curve]] = {
     "alerts": lambda s: whatif.alerts(s),
     "sign-ins": lambda s: whatif.signins(s, sms_share=0.25),
     "sms": lambda s: whatif.sms(s),
+    "emails": lambda s: whatif.emails(s),
     "trails": lambda s: whatif.trails(s),
     "scale": lambda s: whatif.scale(s),
 }
@@ -42,6 +43,19 @@ def test_break_even_points_of_the_blog() -> None:
         "sms": 1,
         "logs_vs_eventbridge": 11,
     } == whatif.break_even_points()
+
+
+@pytest.mark.parametrize("plan", ["free", "paid"])
+def test_email_break_even_on_new_plans(plan: str) -> None:
+    """On the new plans, which bill S3 from the first byte, emails still break even at 1,001."""
+    points = whatif.break_even_points(Scenario.blog(plan=plan))  # type: ignore[arg-type]
+    assert 1_001 == points["emails"]
+
+
+def test_emails_curve_changes_only_emails() -> None:
+    """The emails curve varies the email count and leaves the rest of the blog's month alone."""
+    (report,) = whatif.emails(counts=(2_000,)).reports
+    assert Scenario.blog().replace(emails_per_month=2_000) == report.scenario
 
 
 def test_alerts_curve_ten_free_eleven_billed() -> None:
@@ -198,6 +212,27 @@ def test_cost_curve_draws_each_curve_and_break_even() -> None:
         solid = [line for line in ax.lines if line.get_linestyle() == "-"]
         dotted = [line for line in ax.lines if line.get_linestyle() == ":"]
         assert (2, 2) == (len(solid), len(dotted))
+    finally:
+        fig.clear()
+
+
+def test_cost_curve_log_x_starts_at_the_smallest_x() -> None:
+    """On a log x axis the chart starts at the curve's first x, not in negative sign-ins."""
+    fig = charts.cost_curve(whatif.signins(counts=(0, 10, 1_000)), log_x=True)
+    try:
+        (ax,) = fig.axes
+        assert 0.0 == ax.get_xlim()[0]
+    finally:
+        fig.clear()
+
+
+def test_cost_curve_counts_get_whole_number_ticks() -> None:
+    """A curve over counts (trails) gets whole-number ticks only."""
+    fig = charts.cost_curve(whatif.trails(counts=(1, 2, 3)))
+    try:
+        (ax,) = fig.axes
+        ticks = list(ax.get_xticks())
+        assert [float(round(t)) for t in ticks] == ticks
     finally:
         fig.clear()
 

@@ -2,7 +2,9 @@
 
 matplotlib is imported inside each function and only the object API is used
 (`matplotlib.figure.Figure`, no pyplot), so the charts work headless and leave no global state.
-The caller owns the figure (`fig.savefig(...)`; in a notebook the last expression displays it).
+The caller owns the figure (`fig.savefig(...)`, or `display(fig)` in a notebook). A Figure made
+without pyplot does not load the notebook's inline backend, so a notebook that uses only these
+charts runs `%matplotlib inline` first; otherwise IPython shows just "<Figure size ...>".
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def cost_curve(
     """One line per curve: USD a month against the curve's driver, with its break-even point
     marked by a dotted vertical line (where the driver starts to cost anything)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     items = [curves] if isinstance(curves, Curve) else list(curves)
     if not items:
@@ -86,8 +89,14 @@ def cost_curve(
         point = item.break_even() if mark_break_even else None
         if point is not None:
             ax.axvline(point, linestyle=":", color=line.get_color(), linewidth=1)
+    xs = [x for item in items for x in item.xs]
     if log_x:
         ax.set_xscale("symlog", linthresh=1)
+        # symlog's autoscale margin would reach into negative x, where no driver has a value.
+        ax.set_xlim(left=min(xs))
+    elif all(float(x).is_integer() for x in xs):
+        # Counts (alerts, trails, SMS): whole-number ticks, never "2.5 alerts".
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(" / ".join(dict.fromkeys(item.x_label for item in items)))
     ax.set_ylabel("USD per month")
     ax.set_title(title)

@@ -597,6 +597,12 @@ def estimate(scenario: Scenario, prices: PriceBook | None = None) -> Report:
 def _credits(s: Scenario, terms: PlanTerms, total: float, notes: list[str]) -> Credits | None:
     """Apply the new plans' credits to month `s.month` at a steady monthly `total`."""
     if terms.credits_usd <= 0:
+        if s.earned_credits:  # refused, not silently dropped: only the new plans have credits
+            raise _fail(
+                "earned_credits",
+                f"plan {s.plan!r} has no credits to earn (credits come with the free and paid "
+                f"plans of accounts created after 15 July 2025), got {s.earned_credits:g}",
+            )
         return None
     if s.earned_credits > terms.max_earned_credits_usd:
         raise _fail(

@@ -138,6 +138,22 @@ def signins(
     return curve("sign-ins", "sign-ins per month", counts, make)
 
 
+def emails(
+    base: Scenario | None = None,
+    counts: Iterable[int] = (0, 1, 500, 999, 1_000, 1_001, 1_002, 2_000),
+) -> Curve:
+    """Cost as email deliveries grow, everything else unchanged: SNS's first 1,000 emails a month
+    are free, then USD 2.00 per 100,000 (https://aws.amazon.com/sns/pricing/).
+
+    Unlike `signins`, nothing else grows with x, so on the new plans (which bill S3 from the first
+    byte) the curve still rises only where the emails themselves start to cost.
+    """
+    base = base or Scenario.blog()
+    return curve(
+        "emails", "emails per month", counts, lambda n: base.replace(emails_per_month=int(n))
+    )
+
+
 def sms(
     base: Scenario | None = None, counts: Iterable[int] = range(21), country: str = "GB"
 ) -> Curve:
@@ -226,7 +242,9 @@ def break_even_points(base: Scenario | None = None) -> dict[str, float | None]:
     """Where the blog's month stops being free, driver by driver.
 
     - "alerts": the first alert count that costs anything (11: 10 free metrics and alarms);
-    - "emails": the first sign-in count whose emails cost anything (1,001: 1,000 free);
+    - "emails": the first monthly email count that costs anything (1,001: 1,000 free), on the
+      emails alone: a sign-in curve would also grow S3, which the new plans bill from the first
+      byte, and so break even at the first sign-in whatever the email allowance;
     - "trails": the first trail count that costs anything (2: a second copy is charged);
     - "sms": the first SMS count that costs anything (1: no free SMS to the UK);
     - "logs_vs_eventbridge": the first alert count at which the blog's design costs more than the
@@ -237,7 +255,7 @@ def break_even_points(base: Scenario | None = None) -> dict[str, float | None]:
     by_design = alerts_by_design(base)
     return {
         "alerts": alerts(base).break_even(),
-        "emails": signins(base, counts=(0, 1, 500, 999, 1_000, 1_001, 1_002)).break_even(),
+        "emails": emails(base).break_even(),
         "trails": trails(base).break_even(),
         "sms": sms(base, counts=range(3)).break_even(),
         "logs_vs_eventbridge": crossover(by_design["logs"], by_design["eventbridge"]),
