@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from signin_lab.errors import SigninLabError
 
@@ -267,11 +267,9 @@ class LabConfig:
             raise bad("datapoints_to_alarm", self.datapoints_to_alarm, "must be between 1 and evaluation_periods")
         if self.period * self.evaluation_periods > (86400 if self.period < 3600 else 604800):
             raise bad("evaluation_periods", self.evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
-        if self.treat_missing_data not in ("missing", "notBreaching", "breaching", "ignore"):
+        if self.treat_missing_data not in get_args(TreatMissingData):
             raise bad("treat_missing_data", self.treat_missing_data, "one of missing, notBreaching, breaching, ignore")
-        if self.comparison_operator not in (
-            "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
-        ):
+        if self.comparison_operator not in get_args(ComparisonOperator):
             raise bad("comparison_operator", self.comparison_operator, "not a static-threshold ComparisonOperator")
         if self.statistic not in ("SampleCount", "Average", "Sum", "Minimum", "Maximum"):
             raise bad("statistic", self.statistic, "one of SampleCount, Average, Sum, Minimum, Maximum")

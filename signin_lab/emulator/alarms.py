@@ -31,16 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
 
+from signin_lab.config import ComparisonOperator, TreatMissingData
 from signin_lab.errors import SigninLabError
 
 AlarmState = Literal["OK", "ALARM", "INSUFFICIENT_DATA"]
-TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
-ComparisonOperator = Literal[
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-]
 #: How a state was reached, for the reason text and for tests.
 Rule = Literal["real", "filled", "premature", "all_missing", "retained"]
 
