@@ -1,0 +1,214 @@
+"""Count what each metric filter matches over a whole CloudTrail archive, fast and streaming.
+
+A metric filter with metric value 1 adds 1 to its metric for every log event it matches
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html), and CloudTrail
+sends one record per CloudWatch Logs event
+(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html),
+so a filter's count over an archive is the number of records its pattern matches. Patterns are
+evaluated by signin_lab.filterpattern on the already-parsed records (no re-serialising).
+This module imports neither pandas nor boto3: the `scan` command starts fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from signin_lab.errors import SigninLabError
+from signin_lab.events.load import LoadReport, OnError, load_records
+
+#: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
+_NAME_EQ = re.compile(r"^\s*([A-Za-z0-9_./#-]+)\s*=(.*)$", re.DOTALL)
+
+
+@dataclass
+class ScanResult:
+    """Records read, matches per filter name (in the order given), and the load report."""
+
+    records: int
+    matches: dict[str, int]
+    report: LoadReport = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"records": N, "matches": {"signin-console-failure-iam": n, ...}}`."""
+        return {"records": self.records, "matches": dict(self.matches)}
+
+
+def default_patterns() -> dict[str, str]:
+    """The configured alerts' filter patterns by name: the blog's four (LabConfig().alerts)."""
+    from signin_lab.config import LabConfig
+
+    return {alert.name: alert.pattern for alert in LabConfig().alerts}
+
+
+def parse_pattern_options(options: Iterable[str]) -> dict[str, str]:
+    """`NAME=PATTERN` strings (the CLI's --pattern) as a dict; a missing '=' is an error."""
+    out: dict[str, str] = {}
+    for option in options:
+        match = _NAME_EQ.match(option)
+        name, pattern = (match.group(1), match.group(2)) if match else ("", "")
+        if not name or not pattern.strip():
+            raise SigninLabError(
+                f"--pattern {option!r}: expected NAME=PATTERN, e.g. "
+                "'console-any={ $.eventName = \"ConsoleLogin\" }'"
+            )
+        out[name] = pattern
+    return out
+
+
+def _precheck(pattern: Any) -> Callable[[bytes, dict[bytes, bool]], bool] | None:
+    """A literal pre-check on a file's raw bytes: False only when no event in them can match.
+
+    It uses the engine's own analysis (signin_lab.filterpattern.prefilter): the literals a
+    JSON pattern cannot match without ("ConsoleLogin", "userIdentity", ...) must occur in the
+    text. Those tests only ask whether something occurs, so a whole file that fails them holds
+    no event that passes them, and its records need no evaluation. Text with a backslash may
+    spell a literal differently (\u0043onsoleLogin), so the caller never rules such text out.
+    None when the pattern gives nothing to check (or the engine offers no analysis).
+    """
+    try:
+        from signin_lab.filterpattern import nodes
+        from signin_lab.filterpattern.prefilter import requirements
+    except ImportError:  # pragma: no cover - the engine without its pre-filter
+        return None
+    tree = getattr(pattern, "tree", None)
+    if not isinstance(tree, nodes.JsonPattern):
+        return None
+    need = requirements(tree.expr)
+    return None if need.empty else _compile_need(need)
+
+
+def _compile_need(need: Any) -> Callable[[bytes, dict[bytes, bool]], bool]:
+    """check(raw, seen): `seen` memoises which literals occur in `raw`, so patterns that need
+    the same literal ("ConsoleLogin" for all four of the blog's) search the file for it once."""
+    literals = tuple(lit.encode() for lit in need.literals)
+    groups = tuple(tuple(_compile_need(b) for b in branches) for branches in need.any_of)
+
+    def check(raw: bytes, seen: dict[bytes, bool]) -> bool:
+        for lit in literals:
+            found = seen.get(lit)
+            if found is None:
+                found = seen[lit] = lit in raw
+            if not found:
+                return False
+        return all(any(b(raw, seen) for b in branches) for branches in groups)
+
+    return check
+
+
+def count_matches(
+    records: Iterable[dict[str, Any]], patterns: Mapping[str, str]
+) -> tuple[int, dict[str, int]]:
+    """(records seen, matches per pattern name) over any iterable of parsed records."""
+    return count_batches(((None, list(records)),), patterns)
+
+
+def count_batches(
+    batches: Iterable[tuple[bytes | None, list[dict[str, Any]]]], patterns: Mapping[str, str]
+) -> tuple[int, dict[str, int]]:
+    """(records seen, matches per pattern) over (raw text or None, records) batches.
+
+    Where a batch's raw text is known, a pattern whose pre-check rules the text out is not
+    evaluated on its records (exact, see `_precheck`); otherwise every record is evaluated.
+    """
+    from signin_lab.filterpattern import FilterPattern
+
+    names = list(patterns)
+    compiled = [FilterPattern(patterns[name]) for name in names]
+    tests = [(i, fp.matches_event, _precheck(fp)) for i, fp in enumerate(compiled)]
+    counts = [0] * len(tests)
+    seen = 0
+    for raw, records in batches:
+        seen += len(records)
+        exact = raw is not None and b"\\" not in raw
+        found: dict[bytes, bool] = {}
+        for i, test, check in tests:
+            if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
+                continue
+            counts[i] += sum(map(test, records))
+    return seen, dict(zip(names, counts, strict=True))
+
+
+def scan(
+    *paths: str | Path,
+    patterns: Mapping[str, str] | None = None,
+    on_error: OnError = "raise",
+    on_file: Callable[[Path], None] | None = None,
+) -> ScanResult:
+    """Run metric-filter patterns (default: the configured alerts) over files and folders.
+
+    Every pattern is compiled before any file is read, so a bad pattern fails fast.
+    """
+    from signin_lab.filterpattern import FilterPattern
+
+    chosen = dict(patterns) if patterns is not None else default_patterns()
+    for text in chosen.values():
+        FilterPattern(text)  # compile errors (FilterPatternError) before reading anything
+    stream = load_records(*paths, on_error=on_error, on_file=on_file)
+    seen, matches = count_batches(stream.batches(), chosen)
+    return ScanResult(records=seen, matches=matches, report=stream.report)
+
+
+def run_scan(
+    paths: Iterable[str | Path],
+    *,
+    output: str = "text",
+    patterns: Iterable[str] = (),
+    on_error: str = "raise",
+) -> ScanResult:
+    """The `signin-lab scan` command: count, print (text or JSON), report anything skipped.
+
+    A progress bar (rich, on stderr, by file) shows only when stdout and stderr are both a
+    terminal, so piped output and benchmarks see none and do not pay for importing rich.
+    """
+    import json
+    import sys
+    import warnings
+
+    from signin_lab.events.load import SkippedInputWarning
+
+    if output not in ("text", "json"):
+        raise SigninLabError(f"--format {output!r}: expected text or json")
+    if on_error not in ("raise", "skip"):
+        raise SigninLabError(f"--on-error {on_error!r}: expected raise or skip")
+    chosen = default_patterns()
+    chosen.update(parse_pattern_options(patterns))  # a NAME already configured: its pattern replaced
+    paths = list(paths)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
+        if sys.stdout.isatty() and sys.stderr.isatty():
+            result = _scan_with_progress(paths, chosen, on_error)
+        else:
+            result = scan(*paths, patterns=chosen, on_error=on_error)  # type: ignore[arg-type]
+    if output == "json":
+        print(json.dumps(result.to_json()))
+    else:
+        width = max([len("records"), *map(len, result.matches)])
+        print(f"{'records':<{width}}  {result.records:>10}")
+        for name, count in result.matches.items():
+            print(f"{name:<{width}}  {count:>10}")
+    if result.report.skipped or result.report.ignored:
+        level = "warning" if result.report.skipped else "note"
+        print(f"signin-lab: {level}: {result.report.summary()}", file=sys.stderr)
+    return result
+
+
+def _scan_with_progress(paths: list[str | Path], patterns: dict[str, str], on_error: str) -> ScanResult:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from signin_lab.events.load import find_files
+
+    total = len(find_files(*paths)[0])
+    columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("scan", total=total)
+        return scan(
+            *paths,
+            patterns=patterns,
+            on_error=on_error,  # type: ignore[arg-type]
+            on_file=lambda _path: progress.advance(task),
+        )
