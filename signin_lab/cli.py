@@ -1,38 +1,57 @@
 """The `signin-lab` command: every step of the course from a terminal.
 
+Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any
+command, which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py).
 Errors raised on purpose (SigninLabError) print as one line on stderr and exit 2.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.lab import Lab
 
-app = typer.Typer(
+EMAIL = "you@example.com"
+SMS = "+447700900123"
+
+
+@click.group(
     name="signin-lab",
     help="AWS console sign-in alerts, rebuilt step by step: offline on moto by default.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+def app() -> None:
+    """The command group; each step is a subcommand."""
 
-TargetOpt = Annotated[
-    str | None,
-    typer.Option(
+
+def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--target and --region, which every command takes."""
+    fn = click.option(
+        "--region", default="eu-west-1", show_default=True, envvar="SIGNIN_LAB_REGION", help="AWS Region."
+    )(fn)
+    return click.option(
         "--target",
-        help="moto (default: in-process), http(s)://host:port (a moto server), or aws (real AWS).",
+        default=None,
         envvar="SIGNIN_LAB_TARGET",
-    ),
-]
-RegionOpt = Annotated[str, typer.Option("--region", help="AWS Region.", envvar="SIGNIN_LAB_REGION")]
-YesOpt = Annotated[bool, typer.Option("--yes", help="Do not ask before changing a real AWS account.")]
+        help="moto (default: in-process), http(s)://host:port (a moto server), or aws (real AWS).",
+    )(fn)
+
+
+yes_option = click.option("--yes", is_flag=True, help="Do not ask before changing a real AWS account.")
+on_error_option = click.option(
+    "--on-error",
+    type=click.Choice(["raise", "skip"]),
+    default="raise",
+    show_default=True,
+    help="raise: stop at bad input; skip: count it, go on.",
+)
 
 
 def open_lab(target: str | None, region: str, *, yes: bool = False, changes: bool = False) -> Lab:
@@ -47,7 +66,7 @@ def open_lab(target: str | None, region: str, *, yes: bool = False, changes: boo
         if changes and not yes:
             if not sys.stdin.isatty():
                 raise SigninLabError("--target aws changes a real AWS account: pass --yes to confirm")
-            typer.confirm(
+            click.confirm(
                 f"This changes your real AWS account in {region} and may cost money. Continue?",
                 abort=True,
             )
@@ -60,14 +79,12 @@ def open_lab(target: str | None, region: str, *, yes: bool = False, changes: boo
 
 
 @app.command()
-def deploy(
-    email: Annotated[str, typer.Option(help="Address for every alert.")] = "you@example.com",
-    sms: Annotated[str, typer.Option(help="E.164 phone number for the root-success SMS.")] = "+447700900123",
-    cis: Annotated[bool, typer.Option(help="Also add the CIS sign-in controls' filters and alarms.")] = False,
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-    yes: YesOpt = False,
-) -> None:
+@click.option("--email", default=EMAIL, show_default=True, help="Address for every alert.")
+@click.option("--sms", default=SMS, show_default=True, help="E.164 phone number for the root-success SMS.")
+@click.option("--cis", is_flag=True, help="Also add the CIS sign-in controls' filters and alarms.")
+@target_options
+@yes_option
+def deploy(email: str, sms: str, cis: bool, target: str | None, region: str, yes: bool) -> None:
     """Build the blog's whole alerting stack (idempotent) and print what was built."""
     from signin_lab.stack.report import print_deploy
 
@@ -76,19 +93,17 @@ def deploy(
 
 
 @app.command()
-def teardown(
-    keep_logs: Annotated[bool, typer.Option(help="Keep the trail's bucket and its log files.")] = False,
-    delete_logs: Annotated[bool, typer.Option(help="On real AWS, also delete the trail's log files.")] = False,
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-    yes: YesOpt = False,
-) -> None:
+@click.option("--keep-logs", is_flag=True, help="Keep the trail's bucket and its log files.")
+@click.option("--delete-logs", is_flag=True, help="On real AWS, also delete the trail's log files.")
+@target_options
+@yes_option
+def teardown(keep_logs: bool, delete_logs: bool, target: str | None, region: str, yes: bool) -> None:
     """Remove everything deploy made (safe on a partial stack, and twice)."""
     from signin_lab.stack.report import print_teardown
 
     with open_lab(target, region, yes=yes, changes=True) as lab:
         if lab.kind == "aws" and not keep_logs and not delete_logs and not yes and sys.stdin.isatty():
-            delete_logs = typer.confirm(
+            delete_logs = click.confirm(
                 f"Also delete the trail's bucket {lab.config.bucket} and the log group (audit records)?",
                 default=False,
             )
@@ -96,10 +111,9 @@ def teardown(
 
 
 @app.command()
-def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).")] = 5000,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-) -> None:
+@click.option("--port", type=int, default=5000, show_default=True, help="Port (0: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve(port: int, host: str) -> None:
     """Start a moto server for a classroom; learners set SIGNIN_LAB_TARGET to its URL."""
     from signin_lab.server import serve_forever
 
@@ -107,57 +121,52 @@ def serve(
 
 
 @app.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--pattern", "patterns", multiple=True, help="NAME=PATTERN: another metric filter to count (repeatable).")
+@on_error_option
+@target_options
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders (walked recursively).")],
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    pattern: Annotated[
-        list[str] | None,
-        typer.Option("--pattern", help="NAME=PATTERN: another metric filter to count (repeatable)."),
-    ] = None,
-    on_error: Annotated[str, typer.Option(help="raise: stop at bad input; skip: count it, go on.")] = "raise",
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
+    paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_error: str, target: str | None, region: str
 ) -> None:
     """Count what each alert's metric filter matches in a CloudTrail archive (local files only)."""
     from signin_lab.events.scan import run_scan
 
-    run_scan(paths, output=format, patterns=pattern or [], on_error=on_error)
+    run_scan(list(paths), output=output, patterns=list(patterns), on_error=on_error)
 
 
 @app.command()
-def analyze(
-    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders (walked recursively).")],
-    out: Annotated[str, typer.Option(help="Folder for the chart PNGs.")] = "out",
-    on_error: Annotated[str, typer.Option(help="raise: stop at bad input; skip: count it, go on.")] = "raise",
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-) -> None:
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", default="out", show_default=True, help="Folder for the chart PNGs.")
+@on_error_option
+@target_options
+def analyze(paths: tuple[str, ...], out: str, on_error: str, target: str | None, region: str) -> None:
     """Summarise the console sign-ins in CloudTrail files and write the charts as PNGs."""
     from signin_lab.events.analyze import run_analyze
 
-    run_analyze(paths, out=out, on_error=on_error)
+    run_analyze(list(paths), out=out, on_error=on_error)
 
 
 @app.command()
+@click.option("--alarms", type=int, default=None, help="Number of alerts (each one metric + one alarm).")
+@click.option("--sms", type=int, default=None, help="SMS messages a month.")
+@click.option("--country", default="GB", show_default=True, help="SMS destination country (ISO code).")
+@click.option("--plan", default="legacy", show_default=True, help="Free-tier regime: legacy, free or paid.")
+@click.option("--format", "fmt", default="table", show_default=True, help="table or json.")
+@target_options
 def cost(
-    alarms: Annotated[int | None, typer.Option(help="Number of alerts (each one metric + one alarm).")] = None,
-    sms: Annotated[int | None, typer.Option(help="SMS messages a month.")] = None,
-    country: Annotated[str, typer.Option(help="SMS destination country (ISO code).")] = "GB",
-    plan: Annotated[str, typer.Option(help="Free-tier regime: legacy, free or paid.")] = "legacy",
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    target: TargetOpt = None,
+    alarms: int | None, sms: int | None, country: str, plan: str, fmt: str, target: str | None, region: str
 ) -> None:
     """What the blog's setup costs a month against the free tier (prices are sourced data)."""
     from signin_lab.costs.cli import cost_command
 
-    print(cost_command(alarms, sms, country, plan, fmt))  # type: ignore[arg-type]
+    click.echo(cost_command(alarms, sms, country, plan, fmt))  # type: ignore[arg-type]
 
 
 @app.command()
-def demo(
-    out: Annotated[str, typer.Option(help="Folder for the alarm dashboard PNG.")] = "signin-lab-demo",
-    region: RegionOpt = "eu-west-1",
-) -> None:
+@click.option("--out", default="signin-lab-demo", show_default=True, help="Folder for the alarm dashboard PNG.")
+@click.option("--region", default="eu-west-1", show_default=True, envvar="SIGNIN_LAB_REGION", help="AWS Region.")
+def demo(out: str, region: str) -> None:
     """The blog's 'Does this all work?' on in-process moto: records, datapoints, alarms, emails, SMS."""
     from signin_lab.emulator.demo import run_demo
 
@@ -166,11 +175,9 @@ def demo(
 
 
 @app.command()
-def replay(
-    paths: Annotated[list[str], typer.Argument(help="CloudTrail files or folders.")],
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-) -> None:
+@click.argument("paths", nargs=-1, required=True)
+@target_options
+def replay(paths: tuple[str, ...], target: str | None, region: str) -> None:
     """Replay CloudTrail records through delivery, metric filters, alarms and SNS (moto targets).
 
     On in-process moto the blog's stack is deployed first; a moto server keeps its own stack.
@@ -182,7 +189,7 @@ def replay(
 
     with open_lab(target, region) as lab:
         if lab.kind == "moto":
-            lab.deploy(email="you@example.com", sms="+447700900123")
+            lab.deploy(email=EMAIL, sms=SMS)
         run = lab.replay(load_records(*paths))
         console = Console()
         print_run(console, run)
@@ -190,10 +197,9 @@ def replay(
 
 
 @app.command()
-def check(
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-) -> None:
+@target_options
+@click.pass_context
+def check(ctx: click.Context, target: str | None, region: str) -> None:
     """Check Security Hub's CIS sign-in controls (CloudWatch.1, .3, .6); exit 1 if any fails."""
     from signin_lab.compliance import check as check_controls
     from signin_lab.compliance import print_findings
@@ -202,43 +208,37 @@ def check(
         findings = check_controls(lab)
     print_findings(findings)
     if findings.failed:
-        raise typer.Exit(1)
+        ctx.exit(1)
 
 
 @app.command("export-cfn")
-def export_cfn(
-    email: Annotated[str, typer.Option(help="Default of the AlertEmail parameter ('' for none).")] = "you@example.com",
-    sms: Annotated[str, typer.Option(help="Default of the AlertPhoneNumber parameter ('' for none).")] = "+447700900123",
-    cis: Annotated[bool, typer.Option(help="Also add the CIS sign-in controls' filters and alarms.")] = False,
-    target: TargetOpt = None,
-    region: RegionOpt = "eu-west-1",
-) -> None:
+@click.option("--email", default=EMAIL, show_default=True, help="Default of the AlertEmail parameter ('' for none).")
+@click.option("--sms", default=SMS, show_default=True, help="Default of the AlertPhoneNumber parameter ('' for none).")
+@click.option("--cis", is_flag=True, help="Also add the CIS sign-in controls' filters and alarms.")
+@target_options
+def export_cfn(email: str, sms: str, cis: bool, target: str | None, region: str) -> None:
     """Print the same stack as a CloudFormation template (YAML): `signin-lab export-cfn > stack.yaml`."""
     from signin_lab.cfn import template
 
     with open_lab(target, region) as lab:
         config = lab.config.replace(email=email or None, sms=sms or None, cis=cis)
-    typer.echo(template(config), nl=False)
+    click.echo(template(config), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
     try:
-        rc = app(args=argv, standalone_mode=False)
+        rc = app.main(args=argv, prog_name="signin-lab", standalone_mode=False)
     except SigninLabError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"signin-lab: error: {first}", file=sys.stderr)
         sys.exit(2)
-    except typer.Abort:
+    except click.exceptions.Abort:
         print("signin-lab: aborted", file=sys.stderr)
         sys.exit(1)
-    except typer.TyperException as exc:  # usage errors: typer's ClickException, with show()
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            print(f"signin-lab: error: {exc}", file=sys.stderr)
-        sys.exit(int(getattr(exc, "exit_code", 2)))
+    except click.exceptions.ClickException as exc:  # usage errors: click prints them itself
+        exc.show()
+        sys.exit(exc.exit_code)
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

@@ -71,12 +71,27 @@ CIS_NAMES: dict[str, str] = {
 def regions() -> frozenset[str]:
     """The commercial Regions, from botocore's own endpoint data (offline, kept up to date).
 
-    https://docs.aws.amazon.com/general/latest/gr/rande.html
+    Read from botocore's data file without importing botocore, so validating a LabConfig stays
+    cheap (the `scan` command builds one). https://docs.aws.amazon.com/general/latest/gr/rande.html
     """
-    import botocore.session
+    import importlib.util
+    from pathlib import Path
 
-    session = botocore.session.get_session()
-    return frozenset(session.get_available_regions("cloudtrail", partition_name="aws"))
+    import orjson
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - boto3 needs it
+        raise SigninLabError("botocore is not installed: reinstall signin-lab")
+    folder = Path(spec.submodule_search_locations[0]) / "data"
+    if (folder / "endpoints.json").exists():
+        raw = (folder / "endpoints.json").read_bytes()
+    else:  # botocore may one day ship it compressed, as it does its service models
+        import gzip
+
+        raw = gzip.decompress((folder / "endpoints.json.gz").read_bytes())
+    data = orjson.loads(raw)
+    aws = next(p for p in data["partitions"] if p["partition"] == "aws")
+    return frozenset(aws["regions"])
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")

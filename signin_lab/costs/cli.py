@@ -1,6 +1,6 @@
 """The `signin-lab cost` command's logic: the blog's month, changed by the options, as a table or JSON.
 
-`cost_command` returns the text to print; the typer command in signin_lab/cli.py only wires the
+`cost_command` returns the text to print; the click command in signin_lab/cli.py only wires the
 options to it. rich renders the table into a string (no terminal needed).
 """
 
