@@ -159,3 +159,18 @@ SIGNIN_CHARTS = {
 }
 
 # Charts from other parts of the kit are re-exported below.
+from signin_lab.costs.charts import cost_curve, stacked_bars  # cost breakdown, cost against scale
+from signin_lab.emulator.charts import (
+    dashboard as alarm_dashboard,  # green/red/grey bands per alarm
+)
+
+__all__ = [
+    "SIGNIN_CHARTS",
+    "alarm_dashboard",
+    "cost_curve",
+    "signin_heatmap",
+    "signins_over_time",
+    "stacked_bars",
+    "top_source_ips",
+    "top_user_agents",
+]
