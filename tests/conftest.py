@@ -49,7 +49,7 @@ def no_leaked_moto() -> Iterator[None]:
     """Every test must stop the in-process moto it starts; a leak would share state across tests."""
     from moto.core.models import MockAWS
 
-    before = MockAWS._nested_count  # noqa: SLF001
+    before = MockAWS._nested_count
     yield
-    after = MockAWS._nested_count  # noqa: SLF001
+    after = MockAWS._nested_count
     assert before == after, f"a test left {after - before} in-process moto mock(s) running"
