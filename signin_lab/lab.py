@@ -118,14 +118,16 @@ class Lab:
     # -- the steps -----------------------------------------------------------------------------
     def deploy(self, email: str | None = None, sms: str | None = None, **overrides: Any) -> DeployResult:
         """Build the blog's whole stack (idempotent); overrides are LabConfig fields."""
-        from signin_lab.stack.deploy import deploy
+        from signin_lab.stack.deploy import deploy, preflight
 
         if email is not None:
             overrides["email"] = email
         if sms is not None:
             overrides["sms"] = sms
         if overrides:
-            self.configure(**overrides)
+            candidate = self.config.replace(**overrides)
+            preflight(candidate)  # refused input leaves the lab's configuration as it was
+            self._config = candidate
         return deploy(self)
 
     def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None) -> TeardownResult:

@@ -248,3 +248,11 @@ def test_changed_pattern_replaces_the_filter(deployed: Lab) -> None:
         logGroupName="aws-cloudtrail-logs-signin-console", filterNamePrefix="signin-console-failure-iam"
     )["metricFilters"]
     assert [pattern] == [f["filterPattern"] for f in filters]
+
+
+def test_refused_override_keeps_the_configuration(lab: Lab) -> None:
+    """A deploy refused for bad input leaves the lab's configuration as it was, so the next works."""
+    with pytest.raises(SigninLabError):
+        lab.deploy(patterns={"failure-iam": "{ $.eventName = "})
+    assert {} == lab.config.patterns
+    assert lab.deploy(email=EMAIL).count("created") > 0

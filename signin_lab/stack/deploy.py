@@ -13,6 +13,7 @@ from signin_lab.stack.changes import Change
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from signin_lab.config import LabConfig
     from signin_lab.lab import Lab
 
 
@@ -55,11 +56,10 @@ DeployResult = StackResult
 TeardownResult = StackResult
 
 
-def preflight(lab: Lab) -> None:
+def preflight(cfg: LabConfig) -> None:
     """Check everything AWS would refuse before any call: config values and filter patterns."""
     from signin_lab.filterpattern import FilterPattern, FilterPatternError
 
-    cfg = lab.config
     cfg.validate()
     regexes = 0
     for alert in cfg.alerts:
@@ -87,7 +87,7 @@ def _run(result: StackResult, step: str, fn: Callable[[], list[Change]]) -> None
 
 def deploy(lab: Lab) -> StackResult:
     """Build the blog's stack section by section; a second run changes nothing and says so."""
-    preflight(lab)
+    preflight(lab.config)
     result = StackResult("deploy")
     _run(result, "IAM role", lambda: iam.ensure_role(lab))
     _run(result, "SNS topics", lambda: sns.ensure_topics(lab))
