@@ -84,9 +84,16 @@ def _moto_environment() -> Iterator[None]:
 
 
 def _scrub(nb: Any) -> None:
-    """Drop what changes from run to run and means nothing to a reader (timings, widget state)."""
+    """Drop what changes from run to run and means nothing to a reader (timings, widget state).
+
+    Stream outputs are merged (nbconvert's CoalesceStreamsPreprocessor): how the kernel split one
+    cell's stdout into messages varies between runs, and the stored file must not.
+    """
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
 
