@@ -7,7 +7,9 @@ OK is drawn green, as the console's alarm timeline does. matplotlib is imported 
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.emulator.replay import ReplayRun
 
 STATE_COLORS: dict[str, str] = {"OK": "#2ca02c", "ALARM": "#d62728", "INSUFFICIENT_DATA": "#9e9e9e"}
+_MINUTE = timedelta(minutes=1)
 
 
 def state_bands(run: ReplayRun) -> dict[str, list[tuple[datetime, datetime, str]]]:
@@ -63,27 +66,44 @@ def draw_states(ax: Axes, run: ReplayRun) -> None:
     )
 
 
+def minute_steps(points: Iterable[tuple[datetime, float]]) -> tuple[list[datetime], list[float]]:
+    """x and y for a post-step line on which each datapoint covers its own minute only.
+
+    A minute without a datapoint is missing, not the previous value: a metric filter reports
+    nothing for a minute without log events
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html), and alarms
+    treat such a period as missing, not as the last value. A NaN after each run of consecutive
+    minutes breaks the line there instead of carrying the last value across the gap.
+    """
+    xs: list[datetime] = []
+    ys: list[float] = []
+    for time, value in sorted(points):
+        if xs and xs[-1] == time:  # the NaN that closed the previous minute: this one continues it
+            xs.pop()
+            ys.pop()
+        xs.extend((time, time + _MINUTE))
+        ys.extend((float(value), math.nan))
+    return xs, ys
+
+
 def draw_datapoints(ax: Axes, run: ReplayRun) -> None:
     """Each metric's per-minute Sum, with the alarm thresholds as dashed lines."""
     import matplotlib.dates as mdates
 
     frame = run.datapoints
     for metric, rows in frame.groupby("metric", sort=True):
-        ax.step(
-            [t.to_pydatetime() for t in rows["time"]],
-            list(rows["value"]),
-            where="post",
-            label=str(metric),
-            marker=".",
+        xs, ys = minute_steps(
+            zip([t.to_pydatetime() for t in rows["time"]], rows["value"], strict=True)
         )
+        ax.step(mdates.date2num(xs), ys, where="post", label=str(metric), marker=".")
     for threshold in sorted({t for _, t, _ in run.thresholds.values()}):
         ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1)
     ax.set_xlim(mdates.date2num(run.start), mdates.date2num(run.end))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.set_ylabel("per-minute Sum")
     ax.set_title("Metric filter datapoints against the alarm threshold (dashed)")
-    if len(frame):
-        ax.legend(loc="upper left", fontsize="small")
+    if len(frame):  # beside the panel, so it hides no datapoint
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
 
 
 def dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:
