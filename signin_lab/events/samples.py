@@ -295,26 +295,13 @@ def federated_login(
 ) -> list[Record]:
     """A federated console sign-in: GetSigninToken then ConsoleLogin as AssumedRole (AWS's shape)."""
     when = _utc(time)
-    role_id = _principal_id("AROA", account_id, role)
-    created = _ts(when - timedelta(seconds=2))
-    identity = {
-        "type": "AssumedRole",
-        "principalId": f"{role_id}:{session}",
-        "arn": f"arn:aws:sts::{account_id}:assumed-role/{role}/{session}",
-        "accountId": account_id,
-        "accessKeyId": _principal_id("ASIA", account_id, role, session, _ts(when), seed)[:20],
-        "sessionContext": {
-            "sessionIssuer": {
-                "type": "Role",
-                "principalId": role_id,
-                "arn": f"arn:aws:iam::{account_id}:role/{role}",
-                "accountId": account_id,
-                "userName": role,
-            },
-            "webIdFederationData": {},
-            "attributes": {"creationDate": created, "mfaAuthenticated": "false"},
-        },
-    }
+    identity = _assumed_role_identity(
+        account_id,
+        role,
+        session,
+        access_key=_principal_id("ASIA", account_id, role, session, _ts(when), seed)[:20],
+        created=_ts(when - timedelta(seconds=2)),
+    )
     common = {
         "awsRegion": "us-east-1",
         "sourceIPAddress": source_ip,
@@ -405,31 +392,41 @@ def _user_identity(kind: str, account_id: str, when: datetime, actor: str) -> tu
             {"sessionCredentialFromConsole": "true"},
         )
     role, session = actor.split("/", 1)
-    role_id = _principal_id("AROA", account_id, role)
     return (
-        {
-            "type": "AssumedRole",
-            "principalId": f"{role_id}:{session}",
-            "arn": f"arn:aws:sts::{account_id}:assumed-role/{role}/{session}",
-            "accountId": account_id,
-            "accessKeyId": _principal_id("ASIA", account_id, actor, when.date())[:20],
-            "sessionContext": {
-                "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": role_id,
-                    "arn": f"arn:aws:iam::{account_id}:role/{role}",
-                    "accountId": account_id,
-                    "userName": role,
-                },
-                "webIdFederationData": {},
-                "attributes": {
-                    "creationDate": _ts(when.replace(minute=0, second=0)),
-                    "mfaAuthenticated": "false",
-                },
-            },
-        },
+        _assumed_role_identity(
+            account_id,
+            role,
+            session,
+            access_key=_principal_id("ASIA", account_id, actor, when.date())[:20],
+            created=_ts(when.replace(minute=0, second=0)),
+        ),
         {},
     )
+
+
+def _assumed_role_identity(
+    account_id: str, role: str, session: str, *, access_key: str, created: str
+) -> dict[str, Any]:
+    """A `userIdentity` of type AssumedRole, shaped like AWS's examples (no MFA on the session)."""
+    role_id = _principal_id("AROA", account_id, role)
+    return {
+        "type": "AssumedRole",
+        "principalId": f"{role_id}:{session}",
+        "arn": f"arn:aws:sts::{account_id}:assumed-role/{role}/{session}",
+        "accountId": account_id,
+        "accessKeyId": access_key,
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": role_id,
+                "arn": f"arn:aws:iam::{account_id}:role/{role}",
+                "accountId": account_id,
+                "userName": role,
+            },
+            "webIdFederationData": {},
+            "attributes": {"creationDate": created, "mfaAuthenticated": "false"},
+        },
+    }
 
 
 # (weight, who, actor, eventSource, eventName, readOnly, region or None for home, request)
