@@ -50,7 +50,8 @@ def start(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
         server.start()
     except OSError as exc:
         raise SigninLabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    actual = server._server.server_port if getattr(server, "_server", None) else port
+    wsgi = getattr(server, "_server", None)  # moto keeps the werkzeug server here once started
+    actual = int(wsgi.server_port) if wsgi is not None else port
     return RunningServer(host, actual, server)
 
 

@@ -379,7 +379,7 @@ class Emulator:
         if not records or not bucket:
             return []
         s3 = self.lab.client("s3")
-        keys = []
+        keys: list[str] = []
         files = log_files(records, self.lab.config.account_id, p.trail.get("S3KeyPrefix"))
         for f in files:
             try:

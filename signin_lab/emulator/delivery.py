@@ -167,8 +167,7 @@ def log_events(
     records: Iterable[Mapping[str, Any]], shift: timedelta = timedelta(0)
 ) -> list[dict[str, Any]]:
     """PutLogEvents entries, one per record, in time order; `shift` moves every timestamp."""
-    events = [
-        {"timestamp": to_millis(event_time(r) + shift), "message": log_message(r)} for r in records
-    ]
-    events.sort(key=lambda e: e["timestamp"])
-    return events
+    stamped = sorted(
+        ((to_millis(event_time(r) + shift), log_message(r)) for r in records), key=lambda e: e[0]
+    )
+    return [{"timestamp": ts, "message": message} for ts, message in stamped]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 import orjson
 
@@ -118,6 +118,7 @@ def _resolver(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Iterator[A
 
     def many(doc: Any) -> Iterator[Any]:
         parent = head(doc)
+        children: Iterable[Any]
         if isinstance(star, nodes.AnyKey):
             children = parent.values() if type(parent) is dict else ()
         else:
@@ -166,8 +167,10 @@ def _walker(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Any]:
             return node
 
         return walk_keys
-    steps = tuple((isinstance(s, nodes.Key), s.name if isinstance(s, nodes.Key) else s.index)
-                  for s in segments)  # type: ignore[union-attr]
+    # No wildcard is left here: each segment is a Key (a str) or an Index (an int).
+    steps: tuple[tuple[bool, Any], ...] = tuple(
+        (True, s.name) if isinstance(s, nodes.Key) else (False, cast(nodes.Index, s).index) for s in segments
+    )
 
     def walk(node: Any) -> Any:
         for is_key, key in steps:
@@ -347,6 +350,7 @@ def compile_space(pattern: nodes.SpacePattern) -> Extractor:
             positions = _fit(items, fields) if m >= len(fixed) else None
             if positions is None:
                 return None
+        assert positions is not None  # both branches above return when nothing fits
         names: list[str | None] = [None] * m
         for (name, _), pos in zip(fixed, positions):
             names[pos] = name

@@ -61,7 +61,7 @@ def requirements(expr: nodes.Expr) -> Need:
         return Need()
     assert isinstance(expr.target, nodes.Selector)
     keys = [f'"{s.name}"' for s in expr.target.segments if isinstance(s, nodes.Key)]
-    values: list[str] = []
+    values = []
     if isinstance(expr, nodes.IsCheck):
         values.append({"NULL": "null", "TRUE": "true", "FALSE": "false"}[expr.what])
     elif expr.op == "=" and isinstance(expr.value, nodes.Text):

@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from signin_lab.stack.changes import Change, is_not_found
+from signin_lab.stack.changes import Action, Change, is_not_found
 from signin_lab.stack.policies import cloudtrail_logs_policy, cloudtrail_trust_policy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,7 +62,7 @@ def ensure_role(lab: Lab) -> list[Change]:
         current = None
     if current != wanted:
         iam.put_role_policy(RoleName=cfg.role_name, PolicyName=INLINE_POLICY, PolicyDocument=json.dumps(wanted))
-    action = "created" if current is None else ("updated" if current != wanted else "unchanged")
+    action: Action = "created" if current is None else ("updated" if current != wanted else "unchanged")
     changes.append(Change(SECTION, "role policy", INLINE_POLICY, action))
     return changes
 
