@@ -375,7 +375,7 @@ def test_findings_frame_has_one_row_per_control(deployed: Lab) -> None:
 
 # -- the command ---------------------------------------------------------------------------------
 def test_cli_check_exits_1_when_a_control_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    """`signin-lab check` on an empty in-process moto prints the table and exits 1."""
+    """`signin-lab check` on in-process moto checks the blog's stack: it fails, so exit 1."""
     from signin_lab.cli import main
 
     with pytest.raises(SystemExit) as info:
@@ -383,3 +383,14 @@ def test_cli_check_exits_1_when_a_control_fails(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert 1 == info.value.code
     assert "CloudWatch.6" in out and "FAILED" in out
+
+
+def test_cli_check_cis_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    """`signin-lab check --cis` on in-process moto deploys the CIS controls and exits 0."""
+    from signin_lab.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--cis"])
+    out = capsys.readouterr().out
+    assert 0 == info.value.code
+    assert "FAILED" not in out and "PASSED" in out
