@@ -9,6 +9,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
+from signin_lab import Lab
 from signin_lab.emulator.charts import dashboard, minute_steps
 from signin_lab.emulator.replay import DATAPOINT_COLUMNS, TIMELINE_COLUMNS, ReplayRun
 
@@ -51,3 +52,11 @@ def test_dashboard_draws_a_datapoint_over_its_minute_only() -> None:
     fig.clear()
     expected = [(T0 + 8 * MIN, 1.0), (T0 + 9 * MIN, None), (T0 + 11 * MIN, 0.0), (T0 + 12 * MIN, None)]
     assert ("steps-post", expected) == drawn
+
+
+def test_empty_run_says_there_are_no_datapoints(deployed: Lab) -> None:
+    """A replay in which no log events arrive labels the empty datapoints panel instead of leaving it blank."""
+    run = deployed.replay([], until=datetime(2025, 3, 3, 10, 0, tzinfo=UTC))
+    fig = dashboard(run)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "no datapoints: no log events arrived" in texts

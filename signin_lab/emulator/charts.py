@@ -97,13 +97,16 @@ def draw_datapoints(ax: Axes, run: ReplayRun) -> None:
         )
         ax.step(mdates.date2num(xs), ys, where="post", label=str(metric), marker=".")
     for threshold in sorted({t for _, t, _ in run.thresholds.values()}):
-        ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1)
+        ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1.2, zorder=5)  # over a line at 0
     ax.set_xlim(mdates.date2num(run.start), mdates.date2num(run.end))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.set_ylabel("per-minute Sum")
     ax.set_title("Metric filter datapoints against the alarm threshold (dashed)")
     if len(frame):  # beside the panel, so it hides no datapoint
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    else:  # no log events at all: say so rather than leave a blank panel
+        ax.text(0.5, 0.5, "no datapoints: no log events arrived", transform=ax.transAxes,
+                ha="center", va="center", color="#555555")
 
 
 def dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:
