@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from signin_lab.aws_errors import error_code
 from signin_lab.config import CIS_NAMES, CIS_PATTERNS
 from signin_lab.errors import SigninLabError
 
@@ -200,12 +201,6 @@ def log_group_name(arn: str) -> str:
     return name.removesuffix(":*")
 
 
-def _error_code(exc: Exception) -> str:
-    from signin_lab.stack.changes import error_code
-
-    return error_code(exc)
-
-
 def collect(lab: Lab, region: str | None = None) -> AccountState:
     """Read trails, their log groups' metric filters, alarms and the alarms' topics from `lab`.
 
@@ -234,7 +229,7 @@ def collect(lab: Lab, region: str | None = None) -> AccountState:
             for page in logs.get_paginator("describe_metric_filters").paginate(logGroupName=group):
                 filters.extend(page["metricFilters"])
         except Exception as exc:
-            if _error_code(exc) != "ResourceNotFoundException":
+            if error_code(exc) != "ResourceNotFoundException":
                 raise
             continue
         # describe_metric_filters does not fail for a missing group: check that it exists.
@@ -264,7 +259,7 @@ def _list_subscriptions(sns: Any, topic_arn: str) -> list[Record] | str:
             kwargs = {"TopicArn": topic_arn, **({"NextToken": token} if token else {})}
             page = sns.list_subscriptions_by_topic(**kwargs)
         except Exception as exc:
-            code = _error_code(exc)
+            code = error_code(exc)
             if code in _DENIED_CODES:
                 return DENIED
             if code == "NotFound":

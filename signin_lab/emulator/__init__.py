@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.aws_errors import error_code
 from signin_lab.emulator.alarms import AlarmState
 from signin_lab.emulator.clock import DEFAULT_START, SimulatedClock, floor_minute, to_millis
 from signin_lab.emulator.delivery import (
@@ -95,10 +96,6 @@ def _client_error() -> type[Exception]:
     from botocore.exceptions import ClientError
 
     return ClientError
-
-
-def _error_code(exc: Exception) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
 
 
 class Emulator:
@@ -224,7 +221,7 @@ class Emulator:
             try:
                 logs.create_log_stream(logGroupName=group, logStreamName=stream)
             except _client_error() as exc:
-                if _error_code(exc) != "ResourceAlreadyExistsException":
+                if error_code(exc) != "ResourceAlreadyExistsException":
                     raise SigninLabError(
                         f"drill: cannot create log stream {stream!r} in {group!r}: {exc}"
                     ) from exc
@@ -251,7 +248,7 @@ class Emulator:
         try:
             return ct.get_trail(Name=cfg.trail_name)["Trail"]
         except _client_error() as exc:
-            if _error_code(exc) == "TrailNotFoundException":
+            if error_code(exc) == "TrailNotFoundException":
                 raise SigninLabError(
                     f"trail {cfg.trail_name!r} not found on the {self.lab.kind} target: "
                     "deploy the stack first (lab.deploy())"
@@ -284,7 +281,7 @@ class Emulator:
                         break
                     kwargs["nextToken"] = page["nextToken"]
             except _client_error() as exc:
-                if _error_code(exc) != "ResourceNotFoundException":
+                if error_code(exc) != "ResourceNotFoundException":
                     raise
             for raw in sorted(raw_filters, key=lambda f: f.get("filterName", "")):
 
@@ -394,7 +391,7 @@ class Emulator:
                 )
             except _client_error() as exc:
                 notes.append(
-                    f"S3 delivery to bucket {bucket!r} failed ({_error_code(exc) or exc}); "
+                    f"S3 delivery to bucket {bucket!r} failed ({error_code(exc) or exc}); "
                     "CloudTrail would retry it"
                 )
                 return keys
@@ -419,7 +416,7 @@ class Emulator:
         try:
             logs.create_log_stream(logGroupName=p.log_group, logStreamName=stream)
         except _client_error() as exc:
-            code = _error_code(exc)
+            code = error_code(exc)
             if code == "ResourceNotFoundException":
                 notes.append(
                     f"log group {p.log_group!r} does not exist: metric filters see no events"
@@ -519,7 +516,7 @@ class Emulator:
             except _client_error() as exc:
                 notes.append(
                     f"alarm {spec.name!r}: publishing to {arn} failed "
-                    f"({_error_code(exc) or exc}); AWS records a failed action"
+                    f"({error_code(exc) or exc}); AWS records a failed action"
                 )
                 continue
             out.extend(deliveries(arn, subs, message, change.time, self.lab.region))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 Action = Literal["created", "updated", "unchanged", "deleted", "absent", "kept"]
 
@@ -17,25 +17,3 @@ class Change:
     name: str
     action: Action
     detail: str = ""
-
-
-def error_code(exc: Exception) -> str:
-    """botocore's error code for a ClientError, else ''."""
-    response: Any = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-def is_not_found(exc: Exception) -> bool:
-    """True for the various 'does not exist' errors the four services return."""
-    code = error_code(exc)
-    return code in {
-        "NoSuchEntity",
-        "NotFound",
-        "NoSuchBucket",
-        "404",
-        "ResourceNotFoundException",
-        "TrailNotFoundException",
-        "NoSuchBucketPolicy",
-    }

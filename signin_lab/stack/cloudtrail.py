@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from signin_lab.stack.changes import Change, error_code, is_not_found
+from signin_lab.aws_errors import error_code, is_not_found
+from signin_lab.stack.changes import Change
 from signin_lab.stack.policies import trail_bucket_policy
 
 if TYPE_CHECKING:  # pragma: no cover

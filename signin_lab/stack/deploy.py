@@ -106,7 +106,7 @@ def _ensure_trail_with_retry(lab: Lab) -> list[Change]:
     """
     import time
 
-    from signin_lab.stack.changes import error_code
+    from signin_lab.aws_errors import error_code
 
     for attempt in range(6 if lab.kind == "aws" else 1):
         try:

@@ -9,7 +9,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from signin_lab.stack.changes import Action, Change, is_not_found
+from signin_lab.aws_errors import is_not_found
+from signin_lab.stack.changes import Action, Change
 from signin_lab.stack.policies import cloudtrail_logs_policy, cloudtrail_trust_policy
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from signin_lab.aws_errors import is_not_found
 from signin_lab.config import Alert
-from signin_lab.stack.changes import Change, is_not_found
+from signin_lab.stack.changes import Change
 from signin_lab.stack.policies import topic_policy
 
 if TYPE_CHECKING:  # pragma: no cover
