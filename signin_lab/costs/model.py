@@ -56,7 +56,7 @@ PRICES_PATH = Path(__file__).with_name("prices.json")
 # --- The blog's month -------------------------------------------------------------------------
 # The blog: "about 30 KB a day" of CloudTrail log files to S3 (gzip JSON). The two ratios below turn
 # that into events and raw bytes; they are measured on AWS's own 15 example ConsoleLogin records
-# (/work/shared/reference/console_login_examples.json): 989 bytes per record on average as compact
+# (signin_lab/data/console_login_examples.json, a copy of the reference collection): 989 bytes per record on average as compact
 # JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
 _BLOG_S3_BYTES_PER_DAY = 30_000
 #: Bytes of one CloudTrail record as compact JSON (AWS's ConsoleLogin examples: 989 on average).
