@@ -290,7 +290,7 @@ def test_log_group_name_refuses_other_arns() -> None:
 
 # -- the semantic verdict ------------------------------------------------------------------------
 #: What the exact CIS patterns match among AWS's example records ("Derived expectations" in
-#: /work/shared/reference/aws_semantics.md: the documented patterns applied to the documented
+#: shared/reference/aws_semantics.md (kept beside the repository): the documented patterns applied to the documented
 #: records of https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
 #: and https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html).
 CIS_MATCHES = {
