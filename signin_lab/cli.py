@@ -227,10 +227,14 @@ def check(ctx: click.Context, cis: bool, target: str | None, region: str) -> Non
 def export_cfn(email: str, sms: str, cis: bool, target: str | None, region: str) -> None:
     """Print the same stack as a CloudFormation template (YAML): `signin-lab export-cfn > stack.yaml`."""
     from signin_lab.cfn import template
+    from signin_lab.config import LabConfig
 
-    with open_lab(target, region) as lab:
-        config = lab.config.replace(email=email or None, sms=sms or None, cis=cis)
-    click.echo(template(config), nl=False)
+    if (target or "moto").strip() == "moto":  # moto's account is fixed: no need to start it
+        base = LabConfig(region=region)
+    else:  # a server or real AWS: the template names the target's own account
+        with open_lab(target, region) as lab:
+            base = lab.config
+    click.echo(template(base.replace(email=email or None, sms=sms or None, cis=cis)), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

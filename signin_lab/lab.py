@@ -124,10 +124,9 @@ class Lab:
             overrides["email"] = email
         if sms is not None:
             overrides["sms"] = sms
-        if overrides:
-            candidate = self.config.replace(**overrides)
-            preflight(candidate)  # refused input leaves the lab's configuration as it was
-            self._config = candidate
+        candidate = self.config.replace(**overrides) if overrides else self.config
+        preflight(candidate)  # before any call; refused input leaves the configuration as it was
+        self._config = candidate
         return deploy(self)
 
     def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None) -> TeardownResult:

@@ -86,8 +86,10 @@ def _run(result: StackResult, step: str, fn: Callable[[], list[Change]]) -> None
 
 
 def deploy(lab: Lab) -> StackResult:
-    """Build the blog's stack section by section; a second run changes nothing and says so."""
-    preflight(lab.config)
+    """Build the blog's stack section by section; a second run changes nothing and says so.
+
+    The caller has checked `lab.config` with `preflight` (Lab.deploy does, before any call).
+    """
     result = StackResult("deploy")
     _run(result, "IAM role", lambda: iam.ensure_role(lab))
     _run(result, "SNS topics", lambda: sns.ensure_topics(lab))
