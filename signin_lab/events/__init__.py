@@ -7,7 +7,6 @@ frame is built, so importing this package stays light.
 from __future__ import annotations
 
 from signin_lab.events.frame import COLUMNS, signins_frame
-from signin_lab.events.signin import ConsoleLogin, is_console_login
 from signin_lab.events.load import (
     EventFileError,
     LoadReport,
@@ -17,6 +16,7 @@ from signin_lab.events.load import (
     find_files,
     load_records,
 )
+from signin_lab.events.signin import ConsoleLogin, is_console_login
 
 __all__ = [
     "COLUMNS",
