@@ -1,8 +1,6 @@
 """The alarm dashboard of a replay: state bands per alarm, and datapoints against the threshold.
 
-Colours follow the CloudWatch console: "the alarm turns gray when it's in the INSUFFICIENT_DATA
-state and red when it's in the ALARM state" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html);
-OK is drawn green, as the console's alarm timeline does. matplotlib is imported inside functions.
+It takes a `ReplayRun` (a pure result) and draws it; colours are charts/palette.py's STATE_COLORS.
 """
 
 from __future__ import annotations
@@ -12,13 +10,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from signin_lab.charts.figure import LEGEND_SIZE, new_figure
+from signin_lab.charts.palette import MUTED_TEXT, OTHER, STATE_COLORS, THRESHOLD
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from signin_lab.emulator.replay import ReplayRun
 
-STATE_COLORS: dict[str, str] = {"OK": "#2ca02c", "ALARM": "#d62728", "INSUFFICIENT_DATA": "#9e9e9e"}
 _MINUTE = timedelta(minutes=1)
 
 
@@ -50,7 +50,7 @@ def draw_states(ax: Axes, run: ReplayRun) -> None:
             ax.broken_barh(
                 [(left, mdates.date2num(end) - left)],
                 (lane - 0.4, 0.8),
-                facecolors=STATE_COLORS.get(state, "#000000"),
+                facecolors=STATE_COLORS.get(state, OTHER),
             )
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(-0.6, len(names) - 0.4)
@@ -61,7 +61,7 @@ def draw_states(ax: Axes, run: ReplayRun) -> None:
         handles=[Patch(color=c, label=s) for s, c in STATE_COLORS.items()],
         loc="lower right",
         bbox_to_anchor=(1.0, 1.06),
-        fontsize="small",
+        fontsize=LEGEND_SIZE,
         ncols=3,
     )
 
@@ -97,25 +97,37 @@ def draw_datapoints(ax: Axes, run: ReplayRun) -> None:
         )
         ax.step(mdates.date2num(xs), ys, where="post", label=str(metric), marker=".")
     for threshold in sorted({t for _, t, _ in run.thresholds.values()}):
-        ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1.2, zorder=5)  # over a line at 0
+        ax.axhline(threshold, linestyle="--", color=THRESHOLD, linewidth=1.2, zorder=5)  # over a line at 0
     ax.set_xlim(mdates.date2num(run.start), mdates.date2num(run.end))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.set_ylabel("per-minute Sum")
     ax.set_title("Metric filter datapoints against the alarm threshold (dashed)")
     if len(frame):  # beside the panel, so it hides no datapoint
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=LEGEND_SIZE)
     else:  # no log events at all: say so rather than leave a blank panel
         ax.text(0.5, 0.5, "no datapoints: no log events arrived", transform=ax.transAxes,
-                ha="center", va="center", color="#555555")
+                ha="center", va="center", color=MUTED_TEXT)
 
 
-def dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:
-    """The replay's alarm dashboard as a matplotlib Figure (no pyplot state involved)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
+def alarm_dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:
+    """A replay's alarm dashboard: state bands per alarm over its datapoints against the thresholds."""
+    fig = new_figure(figsize)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.2))
     draw_states(top, run)
     draw_datapoints(bottom, run)
     bottom.set_xlabel("time (UTC)")
     return fig
+
+
+#: The name the dashboard had in signin_lab.emulator.charts.
+dashboard = alarm_dashboard
+
+__all__ = [
+    "STATE_COLORS",
+    "alarm_dashboard",
+    "dashboard",
+    "draw_datapoints",
+    "draw_states",
+    "minute_steps",
+    "state_bands",
+]

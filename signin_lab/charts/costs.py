@@ -1,33 +1,18 @@
-"""Cost charts as matplotlib Figures: stacked bars by service, and cost against a what-if driver.
-
-matplotlib is imported inside each function and only the object API is used
-(`matplotlib.figure.Figure`, no pyplot), so the charts work headless and leave no global state.
-The caller owns the figure (`fig.savefig(...)`, or `display(fig)` in a notebook). A Figure made
-without pyplot does not load the notebook's inline backend, so a notebook that uses only these
-charts runs `%matplotlib inline` first; otherwise IPython shows just "<Figure size ...>".
-"""
+"""Cost charts: stacked bars by service of `costs` Reports, and cost against a what-if Curve's driver."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from signin_lab.charts.figure import new_figure
+from signin_lab.charts.palette import SERVICE_COLOURS
 from signin_lab.costs.model import SERVICES, Report
 from signin_lab.costs.whatif import Curve
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
-
-#: One fixed colour per service, so every chart of the course reads the same way.
-SERVICE_COLOURS: Mapping[str, str] = {
-    "CloudTrail": "#4c72b0",
-    "CloudWatch": "#dd8452",
-    "S3": "#55a868",
-    "SNS": "#c44e52",
-    "EventBridge": "#8172b3",
-}
-
 
 def _services(reports: Sequence[Report]) -> list[str]:
     extra = sorted({s for r in reports for s in r.by_service} - set(SERVICES))
@@ -44,14 +29,12 @@ def stacked_bars(
     Every service gets a bar segment (height 0 when free), so each bar container of the axes
     holds one patch per report and the legend always lists the same services.
     """
-    from matplotlib.figure import Figure
-
     pairs = list(reports.items()) if isinstance(reports, Mapping) else list(reports)
     if not pairs:
         raise SigninLabError("reports: nothing to chart")
     labels = [str(label) for label, _ in pairs]
     values = [report for _, report in pairs]
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = new_figure(figsize)
     ax = fig.add_subplot()
     bottoms = [0.0] * len(values)
     for service in _services(values):
@@ -76,13 +59,12 @@ def cost_curve(
 ) -> Figure:
     """One line per curve: USD a month against the curve's driver, with its break-even point
     marked by a dotted vertical line (where the driver starts to cost anything)."""
-    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     items = [curves] if isinstance(curves, Curve) else list(curves)
     if not items:
         raise SigninLabError("curves: nothing to chart")
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = new_figure(figsize)
     ax = fig.add_subplot()
     for item in items:
         (line,) = ax.plot(item.xs, item.totals, marker="o", markersize=3, label=item.name)
@@ -102,3 +84,6 @@ def cost_curve(
     ax.set_title(title)
     ax.legend(fontsize=8)
     return fig
+
+
+__all__ = ["SERVICE_COLOURS", "cost_curve", "stacked_bars"]
