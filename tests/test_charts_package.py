@@ -59,3 +59,12 @@ def test_sign_in_charts_use_the_outcome_palette() -> None:
     fig = signins.top_source_ips(signins_frame(blog_test_signins()), n=3)
     failure = next(c for c in fig.axes[0].containers if c.get_label() == "Failure")
     assert palette.OUTCOME_COLOURS["Failure"] == to_hex(failure.patches[0].get_facecolor())
+
+
+def test_old_path_warning_points_at_the_importing_line() -> None:
+    """The warning names the importing code's file and line, so a notebook shows it on its cell."""
+    sys.modules.pop("signin_lab.costs.charts", None)
+    cell = compile("\nfrom signin_lab.costs import charts\n", "notebook_cell.py", "exec")
+    with pytest.warns(DeprecationWarning) as caught:
+        exec(cell, {})
+    assert ("notebook_cell.py", 2) == (caught[0].filename, caught[0].lineno)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
+from signin_lab.charts._moved import warn_moved
 from signin_lab.charts.costs import SERVICE_COLOURS, cost_curve, stacked_bars
 
-warnings.warn(
-    "signin_lab.costs.charts is deprecated: use signin_lab.charts (stacked_bars, cost_curve)",
-    DeprecationWarning,
-    stacklevel=2,
-)
+warn_moved("signin_lab.costs.charts", "signin_lab.charts (stacked_bars, cost_curve)")
 
 __all__ = ["SERVICE_COLOURS", "cost_curve", "stacked_bars"]

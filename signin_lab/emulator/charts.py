@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-
+from signin_lab.charts._moved import warn_moved
 from signin_lab.charts.alarms import (
     STATE_COLORS,
     dashboard,
@@ -13,11 +12,6 @@ from signin_lab.charts.alarms import (
     state_bands,
 )
 
-warnings.warn(
-    "signin_lab.emulator.charts is deprecated: use signin_lab.charts "
-    "(alarm_dashboard, minute_steps, state_bands)",
-    DeprecationWarning,
-    stacklevel=2,
-)
+warn_moved("signin_lab.emulator.charts", "signin_lab.charts (alarm_dashboard, minute_steps, state_bands)")
 
 __all__ = ["STATE_COLORS", "dashboard", "draw_datapoints", "draw_states", "minute_steps", "state_bands"]
