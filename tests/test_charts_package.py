@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import runpy
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,10 +63,15 @@ def test_sign_in_charts_use_the_outcome_palette() -> None:
     assert palette.OUTCOME_COLOURS["Failure"] == to_hex(failure.patches[0].get_facecolor())
 
 
-def test_old_path_warning_points_at_the_importing_line() -> None:
+def test_old_path_warning_points_at_the_importing_line(tmp_path: Path) -> None:
     """The warning names the importing code's file and line, so a notebook shows it on its cell."""
+    import signin_lab.costs
+
     sys.modules.pop("signin_lab.costs.charts", None)
-    cell = compile("\nfrom signin_lab.costs import charts\n", "notebook_cell.py", "exec")
+    if hasattr(signin_lab.costs, "charts"):
+        delattr(signin_lab.costs, "charts")
+    cell = tmp_path / "notebook_cell.py"
+    cell.write_text("\nfrom signin_lab.costs import charts\n")
     with pytest.warns(DeprecationWarning) as caught:
-        exec(cell, {})
-    assert ("notebook_cell.py", 2) == (caught[0].filename, caught[0].lineno)
+        runpy.run_path(str(cell))
+    assert (str(cell), 2) == (caught[0].filename, caught[0].lineno)
