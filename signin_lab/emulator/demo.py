@@ -109,6 +109,7 @@ def run_demo(
     """Deploy on in-process moto (or `lab`), replay the blog's test sign-ins, print every step."""
     from rich.console import Console
 
+    from signin_lab.charts import alarm_dashboard
     from signin_lab.events.samples import blog_test_signins
     from signin_lab.lab import Lab
 
@@ -126,7 +127,7 @@ def run_demo(
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         chart = folder / CHART_NAME
-        run.figure().savefig(chart, dpi=100)
+        alarm_dashboard(run).savefig(chart, dpi=100)
         console.print(f"   chart saved to {chart}")
         inbox = lab.inbox()
         print_inbox(console, inbox)
