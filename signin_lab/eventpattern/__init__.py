@@ -22,6 +22,12 @@ from signin_lab.eventpattern.compiler import (
     compile_pattern,
     load,
 )
+from signin_lab.eventpattern.envelope import (
+    API_CALL_DETAIL_TYPE,
+    CONSOLE_SIGNIN_DETAIL_TYPE,
+    CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE,
+    envelope,
+)
 from signin_lab.eventpattern.errors import (
     ErrorKind,
     EventPatternError,
@@ -29,9 +35,15 @@ from signin_lab.eventpattern.errors import (
     InvalidEventError,
 )
 from signin_lab.eventpattern.matcher import object_matches
+from signin_lab.eventpattern.transform import MAX_VARIABLES, PREDEFINED, transform
 
 __all__ = [
+    "API_CALL_DETAIL_TYPE",
+    "CONSOLE_SIGNIN_DETAIL_TYPE",
+    "CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE",
     "MAX_LENGTH",
+    "MAX_VARIABLES",
+    "PREDEFINED",
     "REQUIRED_EVENT_FIELDS",
     "ErrorKind",
     "EventPattern",
@@ -40,7 +52,9 @@ __all__ = [
     "InputTransformerError",
     "InvalidEventError",
     "ObjectTest",
+    "envelope",
     "test",
+    "transform",
 ]
 
 #: TestEventPattern's Event: "the following fields are mandatory: id, account, source, time,
