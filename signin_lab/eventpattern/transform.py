@@ -106,8 +106,10 @@ def check(input_paths_map: dict[str, str], input_template: str) -> bool:
                 f"<{name}> can only be used as the value of a JSON field, not inside a string",
                 where)
     if is_json:
-        probe = _PLACEHOLDER.sub(lambda m: "0" if _is_var(m.group(1), input_paths_map) else m.group(0),
-                                 input_template)
+        # each placeholder becomes a number padded to its width, so error columns stay true
+        probe = _PLACEHOLDER.sub(
+            lambda m: "0".ljust(len(m.group(0))) if _is_var(m.group(1), input_paths_map)
+            else m.group(0), input_template)
         try:
             json.loads(probe)
         except ValueError as exc:
