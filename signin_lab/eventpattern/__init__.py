@@ -11,7 +11,6 @@ patterns", "Comparison operators", "Amazon EventBridge input transformation") an
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +34,7 @@ from signin_lab.eventpattern.errors import (
     InvalidEventError,
 )
 from signin_lab.eventpattern.matcher import object_matches
+from signin_lab.eventpattern.matchers import loads
 from signin_lab.eventpattern.transform import MAX_VARIABLES, PREDEFINED, transform
 
 __all__ = [
@@ -113,7 +113,7 @@ def test(pattern: str | dict[str, Any] | EventPattern, event: str | dict[str, An
     compiled = pattern if isinstance(pattern, EventPattern) else EventPattern(pattern)
     if isinstance(event, str):
         try:
-            parsed = json.loads(event)
+            parsed = loads(event)
         except ValueError as exc:
             raise InvalidEventError(f"the event is not JSON: {exc}") from None
     else:

@@ -32,6 +32,7 @@ from signin_lab.eventpattern.matchers import (
     Suffix,
     Wildcard,
     is_number,
+    loads,
 )
 
 #: TestEventPattern / PutRule EventPattern: "Length Constraints: Maximum length of 4096."
@@ -69,10 +70,6 @@ def _fail(reason: str, path: Path, kind: ErrorKind = "structure") -> EventPatter
     return EventPatternError(reason, json_path(path), kind)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def load(pattern: str | dict[str, Any]) -> tuple[str, Any]:
     """The pattern as (JSON text, parsed value); too long or not JSON -> EventPatternError."""
     if isinstance(pattern, str):
@@ -81,7 +78,7 @@ def load(pattern: str | dict[str, Any]) -> tuple[str, Any]:
             raise _fail(f"the pattern has {len(text)} characters; EventPattern allows at most "
                         f"{MAX_LENGTH}", (), "too_long")
         try:
-            value = json.loads(text, parse_constant=_reject_constant)
+            value = loads(text)
         except (ValueError, RecursionError) as exc:
             raise _fail(f"not JSON text: {exc}", (), "json") from None
         return text, value
