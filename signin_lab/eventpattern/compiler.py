@@ -44,7 +44,9 @@ OR = "$or"
 #: Names event-ruler reserves inside $or (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP).
 RESERVED_IN_OR = frozenset({
     "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard",
-    "numeric", "cidr", "=", "<", "<=", ">", ">=", "regex",
+    "numeric", "cidr", "=", "<", "<=", ">", ">=", "regex", "not-wildcard",
+    "not-equals-ignore-case", "date-after", "date-on-or-after", "date-before",
+    "date-on-or-before", "in-date-range", "ip-address-in-range", "ip-address-not-in-range",
 })
 
 Path = tuple[str | int, ...]

@@ -186,7 +186,12 @@ class Wildcard(Matcher):
 
 @dataclass(frozen=True)
 class Numeric(Matcher):
-    """`{"numeric": [">", 0, "<=", 5]}` and `["=", 3.018e2]`: JSON numbers only (a string "5" is not one)."""
+    """`{"numeric": [">", 0, "<=", 5]}` and `["=", 3.018e2]`: JSON numbers only (a string "5" is not one).
+
+    Range: the guide has said "limited to values between -1.0e9 and +1.0e9 inclusive, with 15
+    digits of precision" (2019-2023 versions of the content-filtering page); the matcher behind it
+    now takes any IEEE 754 double (event-ruler ComparableNumber). The kit takes any finite number.
+    """
 
     low: float = -math.inf
     low_open: bool = True
