@@ -242,3 +242,13 @@ def test_anything_but_in_array_needs_one_other_element() -> None:
     """An array matches anything-but when one element is not excluded."""
     ep = EventPattern({"x": [{"anything-but": "a"}]})
     assert [True, False] == [ep.matches({"x": ["a", "b"]}), ep.matches({"x": ["a", "a"]})]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ({"source": ["aws.signin"]}, False),
+    ({"detail": {"path": [{"wildcard": "dir/*.png"}]}}, True),
+    ({"$or": [{"a": [1]}, {"b": [{"anything-but": {"wildcard": "*/lib/*"}}]}]}, True),
+])
+def test_uses_wildcard(pattern: dict[str, object], expected: bool) -> None:
+    """uses_wildcard finds wildcards anywhere, since such rules have their own per-bus quota."""
+    assert expected is EventPattern(pattern).uses_wildcard

@@ -16,10 +16,12 @@ from typing import Any
 
 from signin_lab.eventpattern.compiler import (
     MAX_LENGTH,
+    MAX_WILDCARD_RULES_PER_BUS,
     FieldTest,
     ObjectTest,
     compile_pattern,
     load,
+    uses_wildcard,
 )
 from signin_lab.eventpattern.envelope import (
     API_CALL_DETAIL_TYPE,
@@ -43,6 +45,7 @@ __all__ = [
     "CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE",
     "MAX_LENGTH",
     "MAX_VARIABLES",
+    "MAX_WILDCARD_RULES_PER_BUS",
     "PREDEFINED",
     "REQUIRED_EVENT_FIELDS",
     "ErrorKind",
@@ -80,6 +83,12 @@ class EventPattern:
         if not isinstance(event, dict):
             raise InvalidEventError(f"an event is a JSON object, not {type(event).__name__}")
         return object_matches(self.tree, event)
+
+    @property
+    def uses_wildcard(self) -> bool:
+        """Whether the pattern has a wildcard; at most MAX_WILDCARD_RULES_PER_BUS (30) such rules
+        per event bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)."""
+        return uses_wildcard(self.tree)
 
     def __repr__(self) -> str:
         return f"EventPattern({self.text})"

@@ -37,6 +37,9 @@ from signin_lab.eventpattern.matchers import (
 
 #: TestEventPattern / PutRule EventPattern: "Length Constraints: Maximum length of 4096."
 MAX_LENGTH = 4096
+#: "Rules containing wildcards: Each supported Region: 30 rules per event bus ... This quota cannot
+#: be adjusted." (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)
+MAX_WILDCARD_RULES_PER_BUS = 30
 #: Nesting the kit follows (objects, $or); not an AWS limit, a guard for Python's stack.
 MAX_DEPTH = 64
 
@@ -66,6 +69,19 @@ class ObjectTest:
 
     fields: tuple[tuple[str, ObjectTest | FieldTest], ...]
     ors: tuple[tuple[ObjectTest, ...], ...] = ()
+
+
+def uses_wildcard(test: ObjectTest) -> bool:
+    """Whether a pattern has a wildcard (plain or inside anything-but): such rules count
+    against MAX_WILDCARD_RULES_PER_BUS."""
+    for _key, sub in test.fields:
+        if isinstance(sub, ObjectTest):
+            if uses_wildcard(sub):
+                return True
+        elif any(isinstance(m, Wildcard) or (isinstance(m, AnythingButOf) and any(
+                isinstance(i, Wildcard) for i in m.inner)) for m in sub.matchers):
+            return True
+    return any(uses_wildcard(branch) for group in test.ors for branch in group)
 
 
 def _fail(reason: str, path: Path, kind: ErrorKind = "structure") -> EventPatternError:
