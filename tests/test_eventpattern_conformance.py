@@ -77,3 +77,11 @@ def test_every_group_names_its_source() -> None:
     names = sorted(p.name for p in HERE.glob("eventpattern_*.json"))
     missing = [n for n in names for g in _load(n)["groups"] if not g.get("source")]
     assert [] == missing
+
+
+def test_every_group_starts_with_an_aws_page() -> None:
+    """Each group's source opens with the AWS documentation page it comes from."""
+    names = sorted(p.name for p in HERE.glob("eventpattern_*.json"))
+    groups = [g for n in names for key in ("groups", "errors") for g in _load(n).get(key, [])]
+    assert [] == [g["source"][:60] for g in groups
+                  if not g["source"].startswith("https://docs.aws.amazon.com/")]
