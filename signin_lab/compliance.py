@@ -576,30 +576,6 @@ def check(lab: Lab, region: str | None = None) -> Findings:
     return evaluate(collect(lab, region))
 
 
-def print_findings(findings: Sequence[Finding]) -> None:
-    """The findings as a terminal table (rich), then one line per control on what it misses."""
-    from rich.console import Console
-    from rich.table import Table
-
-    style = {"PASSED": "green", "FAILED": "red", "WARNING": "yellow"}
-    table = Table(title="CIS sign-in controls (Security Hub CloudWatch.1, .3, .6)")
-    for col in ("control", "status", "reason code", "reason", "caught"):
-        table.add_column(col, overflow="fold")
-    for f in findings:
-        table.add_row(
-            f.control, f"[{style[f.status]}]{f.status}[/]", f.reason_code or "", f.reason,
-            f"{len(f.caught)}/{len(f.intended)}",
-        )
-    console = Console()
-    console.print(table)
-    for f in findings:
-        if f.cis_pattern_misses:
-            console.print(
-                f"{f.control}: the exact CIS pattern itself misses: {'; '.join(f.cis_pattern_misses)}",
-                highlight=False,
-            )
-
-
 __all__ = [
     "CIS_NAMES",
     "CONTROLS",

@@ -787,10 +787,3 @@ def write_samples(folder: str | Path) -> list[Path]:
             written += write_s3_layout(records, folder / name, window=S3_WINDOWS[name])
     return sorted(written)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    target = sys.argv[1] if len(sys.argv) > 1 else "data/sample_events"
-    paths = write_samples(target)
-    print(f"wrote {len(paths)} files under {target}")
