@@ -86,6 +86,14 @@ def test_choices_are_checked_by_click(
     assert f"Invalid value for '{option}': '{value}' is not one of" in err
 
 
+def test_plan_choices_are_the_models_plans() -> None:
+    """--plan offers exactly the plans the cost model knows (signin_lab.costs.PLANS)."""
+    from signin_lab.cli.cost import PLAN_CHOICES
+    from signin_lab.costs import PLANS
+
+    assert PLANS == PLAN_CHOICES
+
+
 def test_region_chooses_the_price_book(capsys: pytest.CaptureFixture[str]) -> None:
     """--region REGION prices the month with that Region's book (the report names it)."""
     region = load_prices().region
