@@ -259,7 +259,12 @@ def build_site(outdir: str | Path = "site", folder: str | Path | None = None) ->
     if not notebooks:
         raise SigninLabError(f"no course notebooks (NN_topic.ipynb) in {folder or NOTEBOOKS}")
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SigninLabError(
+            f"cannot write the site to folder {str(out)!r}: {exc.strerror or exc}", field="outdir"
+        ) from None
     loaded = []
     pages: list[Page] = []
     for path in notebooks:

@@ -213,3 +213,18 @@ def test_deprecated_print_deploy_prints_the_table(capsys: pytest.CaptureFixture[
         print_deploy = report.print_deploy
     print_deploy(StackResult("deploy"))
     assert "signin-lab deploy" in capsys.readouterr().out
+
+
+def test_closed_stdout_is_no_traceback() -> None:
+    """When the reader of stdout has gone (`| head -1`), the command ends without a traceback."""
+    import subprocess
+    import sys
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "sample_events"
+    proc = subprocess.Popen([sys.executable, "-m", "signin_lab.cli", "scan", str(samples)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the scan writes its first line
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert (1, "") == (proc.wait(), err)

@@ -204,3 +204,13 @@ def test_title_cell_must_have_a_heading() -> None:
 
     with pytest.raises(SigninLabError, match="bad.ipynb: the first cell has no '# Title'"):
         notebook_title(new_notebook(cells=[new_markdown_cell("no heading here")]), "bad.ipynb")
+
+
+def test_docs_build_into_an_unwritable_folder_is_one_line(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """docs build OUTDIR where no folder can be made (under a file) is one line naming it, exit 2."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(["docs", "build", str(blocker / "site")], capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
+    assert err.startswith("signin-lab: error: OUTDIR: ") and str(blocker / "site") in err

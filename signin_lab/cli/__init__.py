@@ -23,7 +23,10 @@ COMMAND_MODULES = (archive, check, cost, demo, docs, serve, stack)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
+    """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2.
+
+    A closed stdout (`signin-lab scan ... | head -1`) is click's to handle: exit 1, no traceback.
+    """
     try:
         rc = app.main(args=argv, prog_name="signin-lab", standalone_mode=False)
     except SigninLabError as exc:

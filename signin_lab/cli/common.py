@@ -29,6 +29,7 @@ OPTION_FOR_FIELD: dict[str, str] = {
     "plan": "--plan",
     "format": "--format",
     "out": "--out",
+    "outdir": "OUTDIR",
     "port": "--port",
     "host": "--host",
 }
