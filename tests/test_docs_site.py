@@ -214,3 +214,19 @@ def test_docs_build_into_an_unwritable_folder_is_one_line(tmp_path: Path,
     code, _, err = run(["docs", "build", str(blocker / "site")], capsys)
     assert (2, 1) == (code, len(err.strip().splitlines()))
     assert err.startswith("signin-lab: error: OUTDIR: ") and str(blocker / "site") in err
+
+
+def test_docs_execute_runs_a_notebook_and_reports_it(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`signin-lab docs execute PATH` runs the notebook in place and reports it on stderr."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("6 * 7")],
+                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                         "language": "python"}}), path)
+    code, out, err = run(["docs", "execute", str(path)], capsys)
+    assert (0, "") == (code, out)
+    assert "[1/1] tiny.ipynb: 1 cells in" in err and "1 notebook(s) executed in" in err
+    assert "42" == nbformat.read(path, as_version=4).cells[0].outputs[0]["data"]["text/plain"]
