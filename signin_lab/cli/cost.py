@@ -1,7 +1,8 @@
 """`signin-lab cost`: the blog's month, changed by the options, as a table or JSON.
 
 `cost_command` returns the text to print; rich renders the table into a string (no terminal
-needed). `--region` only chooses the price book (AWS's prices differ by Region).
+needed). `--region` only chooses the price book: AWS publishes its prices per service and per
+Region (the AWS Price List, https://aws.amazon.com/about-aws/whats-new/2017/04/use-the-enhanced-aws-price-list-api-to-access-aws-service-and-region-specific-product-and-pricing-information).
 """
 
 from __future__ import annotations
