@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signin_lab.costs import Scenario, charts, estimate, whatif
+from signin_lab import charts
+from signin_lab.costs import Scenario, estimate, whatif
 from signin_lab.costs.whatif import Curve
 from signin_lab.errors import SigninLabError
 

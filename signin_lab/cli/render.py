@@ -115,22 +115,25 @@ def summary(console: Console, result: Summary, *, records: int | None = None) ->
 
 
 def print_records(console: Console, records: list[dict[str, Any]]) -> None:
-    """The sign-in records among the replayed ones (other traffic is counted, not listed)."""
+    """The sign-in records among the replayed ones (other traffic is counted, not listed),
+    read through the ConsoleLogin view."""
     from rich.table import Table
 
-    signins = [r for r in records if r.get("eventName") == "ConsoleLogin"]
+    from signin_lab.events import ConsoleLogin, is_console_login
+
+    logins = [ConsoleLogin.parse(r) for r in records if is_console_login(r)]
     table = Table(
-        title=f"1. CloudTrail records: {len(records)}, of which {len(signins)} ConsoleLogin"
+        title=f"1. CloudTrail records: {len(records)}, of which {len(logins)} ConsoleLogin"
     )
     for col in ("eventTime", "awsRegion", "userIdentity.type", "ConsoleLogin", "errorMessage"):
         table.add_column(col)
-    for r in signins:
+    for login in logins:
         table.add_row(
-            str(r.get("eventTime")),
-            str(r.get("awsRegion", "")),
-            str((r.get("userIdentity") or {}).get("type", "")),
-            str((r.get("responseElements") or {}).get("ConsoleLogin", "")),
-            str(r.get("errorMessage", "")),
+            f"{login.time:%Y-%m-%dT%H:%M:%SZ}",
+            login.region or "",
+            login.user_type,
+            login.outcome,
+            login.error_message or "",
         )
     console.print(table)
 

@@ -40,11 +40,13 @@ class DemoResult:
 def save_chart(run: ReplayRun, out: Path | str) -> Path:
     """Save the run's alarm dashboard as `<out>/alarm-dashboard.png`; a path that cannot be
     written is a SigninLabError naming it (field "out")."""
+    from signin_lab.charts import alarm_dashboard
+
     folder = Path(out)
     chart = folder / CHART_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        run.figure().savefig(chart, dpi=100)
+        alarm_dashboard(run).savefig(chart, dpi=100)
     except OSError as exc:
         raise SigninLabError(
             f"cannot write the chart to folder {str(folder)!r}: {exc.strerror or exc}", field="out"
