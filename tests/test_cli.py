@@ -193,7 +193,8 @@ def test_scan_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> Non
     ("module", "name", "new"),
     [("signin_lab.stack.report", "print_deploy", "signin_lab.cli.render.stack_result"),
      ("signin_lab.emulator.demo", "print_run", "signin_lab.cli.render.print_run"),
-     ("signin_lab.emulator.demo", "print_inbox", "signin_lab.cli.render.print_inbox")],
+     ("signin_lab.emulator.demo", "print_inbox", "signin_lab.cli.render.print_inbox"),
+     ("signin_lab.compliance", "print_findings", "signin_lab.cli.render.findings")],
 )
 def test_moved_renderers_warn(module: str, name: str, new: str) -> None:
     """The renderers' old import paths still work for one release, with a DeprecationWarning."""
