@@ -55,7 +55,6 @@ from signin_lab.compliance.collect import (
     log_group_name,
 )
 from signin_lab.compliance.findings import Finding, Findings
-from signin_lab.compliance.printing import print_findings
 from signin_lab.compliance.securityhub import CONTROLS, TITLES, ReasonCode, Status, security_hub
 from signin_lab.compliance.semantic import (
     INTENTS,
@@ -109,8 +108,24 @@ def check(lab: Lab, region: str | None = None) -> Findings:
     return evaluate(collect(lab, region))
 
 
+def _print_findings(findings: Findings) -> None:
+    from signin_lab.cli.render import findings as render_findings
+    from signin_lab.cli.render import terminal
+
+    render_findings(terminal(), findings)
+
+
 def __getattr__(name: str) -> Any:
-    """`Scenario`, the old name of ControlScenario, kept for one release with a DeprecationWarning."""
+    """Old names kept for one release with a DeprecationWarning: `Scenario` (now ControlScenario)
+    and `print_findings` (rendering moved to signin_lab.cli.render.findings)."""
+    if name == "print_findings":
+        warnings.warn(
+            "signin_lab.compliance.print_findings moved to signin_lab.cli.render.findings"
+            "(console, findings)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _print_findings
     if name == "Scenario":
         warnings.warn(
             "signin_lab.compliance.Scenario is deprecated: use ControlScenario "
@@ -140,6 +155,5 @@ __all__ = [
     "collect",
     "evaluate",
     "log_group_name",
-    "print_findings",
     "scenarios",
 ]

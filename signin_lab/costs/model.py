@@ -71,7 +71,7 @@ _BLOG_LOG_FILES_PER_DAY = 24
 
 
 def _fail(where: str, message: str) -> SigninLabError:
-    return SigninLabError(f"{where}: {message}")
+    return SigninLabError(f"{where}: {message}", field=where)
 
 
 # --- Prices ------------------------------------------------------------------------------------

@@ -788,9 +788,8 @@ def write_samples(folder: str | Path) -> list[Path]:
     return sorted(written)
 
 
-if __name__ == "__main__":  # pragma: no cover
+
+if __name__ == "__main__":  # pragma: no cover - `python -m signin_lab.events.samples [FOLDER]`
     import sys
 
-    target = sys.argv[1] if len(sys.argv) > 1 else "data/sample_events"
-    paths = write_samples(target)
-    print(f"wrote {len(paths)} files under {target}")
+    write_samples(sys.argv[1] if len(sys.argv) > 1 else "data/sample_events")  # silent, as `make samples`
