@@ -280,7 +280,7 @@ class LabConfig:
     threshold: float = 0.0
     comparison_operator: ComparisonOperator = "GreaterThanThreshold"
     treat_missing_data: TreatMissingData = "missing"
-    sms_alerts: tuple[str, ...] = ("success-root",)
+    sms_alerts: tuple[str, ...] = ("success-root",)  # _DEFAULT_SMS_ALERTS
     patterns: dict[str, str] = field(default_factory=dict)  # key -> pattern, overrides the alert's
     cis: bool = False
     email: str | None = None
@@ -420,8 +420,11 @@ class LabConfig:
                 raise bad("alerts", dupes, f"each alert needs its own {name}")
         for key in sorted(set(self.patterns) - set(keys)):
             raise bad("patterns", key, f"not a configured alert; keys are {', '.join(keys)}")
+        # The default ("success-root",) is the blog's choice: it applies when the blog's alert is
+        # configured and is no error when a config leaves the blog's alerts out.
+        blog_default = self.sms_alerts == _DEFAULT_SMS_ALERTS
         for key in self.sms_alerts:
-            if key not in keys:
+            if key not in keys and not blog_default:
                 raise bad("sms_alerts", key, f"not a configured alert; keys are {', '.join(keys)}")
         for a in self.alerts:
             where = f"alerts[{a.key!r}]"
@@ -443,6 +446,9 @@ class LabConfig:
             except FilterPatternError as exc:
                 first = str(exc).splitlines()[0]
                 raise SigninLabError(f"LabConfig.alerts[{a.key!r}].pattern: invalid filter pattern: {first}", field="alerts") from exc
+
+
+_DEFAULT_SMS_ALERTS = ("success-root",)
 
 
 def _pick(own: Any, default: Any) -> Any:

@@ -56,6 +56,11 @@ class Target:
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "kind" and "kind" in self.__dict__:
+            raise AttributeError("Target.kind is read-only: open another target instead")
+        super().__setattr__(name, value)
+
     # -- the one parser ------------------------------------------------------------------------
     @classmethod
     def parse(cls, value: str, region: str, *, confirm_aws: bool = False) -> Target:
