@@ -106,7 +106,7 @@ def test_sms_country_missing_from_the_book(tmp_path: Path) -> None:
 
 def test_prices_path_is_deprecated() -> None:
     """The old costs.PRICES_PATH still works for one release, with a DeprecationWarning."""
-    import signin_lab.costs as costs
+    from signin_lab import costs
 
     with pytest.warns(DeprecationWarning, match="price_book"):
         path = costs.PRICES_PATH

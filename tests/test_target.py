@@ -21,8 +21,8 @@ def test_parse_moto_starts_in_process_moto() -> None:
     """"moto" is in-process moto: emulated, fixed account, fake credentials, no confirmation."""
     target = Target.parse("moto", "eu-west-1")
     try:
-        expected = dict(emulated=True, in_process=True, fixed_account=True, keeps_audit_logs=False,
-                        needs_confirmation=False, fake_credentials=True)
+        expected = {"emulated": True, "in_process": True, "fixed_account": True, "keeps_audit_logs": False,
+                        "needs_confirmation": False, "fake_credentials": True}
         assert expected == _capabilities(target)
     finally:
         target.close()
@@ -31,16 +31,16 @@ def test_parse_moto_starts_in_process_moto() -> None:
 def test_parse_url_is_a_moto_server() -> None:
     """An http(s) URL is a moto server: emulated, not in process, account read from STS."""
     target = Target.parse("http://127.0.0.1:5000/", "eu-west-1")
-    expected = dict(emulated=True, in_process=False, fixed_account=False, keeps_audit_logs=False,
-                    needs_confirmation=False, fake_credentials=True)
+    expected = {"emulated": True, "in_process": False, "fixed_account": False, "keeps_audit_logs": False,
+                    "needs_confirmation": False, "fake_credentials": True}
     assert (expected, "http://127.0.0.1:5000") == (_capabilities(target), target.endpoint_url)
 
 
 def test_parse_aws_with_confirmation() -> None:
     """"aws" with confirm_aws=True is real AWS: keeps audit logs, needs confirmation, real credentials."""
     target = Target.parse("aws", "eu-west-1", confirm_aws=True)
-    expected = dict(emulated=False, in_process=False, fixed_account=False, keeps_audit_logs=True,
-                    needs_confirmation=True, fake_credentials=False)
+    expected = {"emulated": False, "in_process": False, "fixed_account": False, "keeps_audit_logs": True,
+                    "needs_confirmation": True, "fake_credentials": False}
     assert expected == _capabilities(target)
 
 
