@@ -10,28 +10,30 @@ pandas or matplotlib (Report.frame and the charts import them when called).
 
 from __future__ import annotations
 
-from signin_lab.costs.model import (
+from signin_lab.costs.book import (
     DEFAULT_PRICE_REGION,
-    DESIGNS,
     PLANS,
     PRICES_DIR,
     SCHEMA_PATH,
-    SERVICES,
-    Credits,
-    Design,
-    Line,
     Plan,
     PlanTerms,
     Pool,
     Price,
     PriceBook,
-    Report,
-    Scenario,
     as_price_book,
-    estimate,
     load_prices,
     price_book,
     price_regions,
+)
+from signin_lab.costs.model import (
+    DESIGNS,
+    SERVICES,
+    Credits,
+    Design,
+    Line,
+    Report,
+    Scenario,
+    estimate,
 )
 from signin_lab.costs.whatif import Curve, break_even_points, designs, eventbridge_design
 
