@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from signin_lab.config import sms_country
+from signin_lab.config import BLOG_ALERTS, sms_country
 from signin_lab.costs.book import (
     DEFAULT_PRICE_REGION,
     PLANS,
@@ -141,8 +141,8 @@ class Scenario:
     (an EventBridge rule on the sign-in events straight to SNS).
     """
 
-    alarms: int = 4
-    custom_metrics: int = 4
+    alarms: int = len(BLOG_ALERTS)  # one alarm per alert, the blog's four
+    custom_metrics: int = len(BLOG_ALERTS)  # one metric filter's metric per alert
     trails: int = 1
     management_events_per_month: int = 0
     log_gb_ingested: float = 0.0
@@ -228,8 +228,8 @@ class Scenario:
         raw_bytes_per_day = _BLOG_S3_BYTES_PER_DAY * GZIP_RATIO
         events = raw_bytes_per_day // RECORD_BYTES * _DAYS_PER_MONTH
         return cls(
-            alarms=4,
-            custom_metrics=4,
+            alarms=len(BLOG_ALERTS),
+            custom_metrics=len(BLOG_ALERTS),
             trails=1,
             management_events_per_month=events,
             log_gb_ingested=raw_bytes_per_day * _DAYS_PER_MONTH / 1e9,
