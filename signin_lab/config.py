@@ -443,9 +443,11 @@ class LabConfig:
                                   a.treat_missing_data, a.comparison_operator, a.statistic)
             try:
                 FilterPattern(a.pattern)
-            except FilterPatternError as exc:
-                first = str(exc).splitlines()[0]
-                raise SigninLabError(f"LabConfig.alerts[{a.key!r}].pattern: invalid filter pattern: {first}", field="alerts") from exc
+            except FilterPatternError as exc:  # str(exc) shows the pattern with a caret under the column
+                raise SigninLabError(
+                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {exc}",
+                    field="patterns" if a.key in self.patterns else "alerts",
+                ) from exc
 
 
 _DEFAULT_SMS_ALERTS = ("success-root",)

@@ -229,3 +229,10 @@ def test_sms_alerts_naming_a_missing_alert_is_refused() -> None:
     with pytest.raises(SigninLabError, match="failure-admin") as info:
         LabConfig(sms_alerts=("failure-admin",))
     assert "sms_alerts" == info.value.field
+
+
+def test_invalid_override_pattern_is_on_the_patterns_field() -> None:
+    """A `patterns` override that does not compile is refused on the patterns field, naming the alert."""
+    with pytest.raises(SigninLabError, match=r"alerts\['success-root'\]\.pattern") as info:
+        LabConfig(patterns={"success-root": '{ $.userIdentity.type = "Root" && }'})
+    assert "patterns" == info.value.field
