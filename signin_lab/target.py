@@ -10,6 +10,7 @@ https://docs.getmoto.org/en/latest/docs/getting_started.html#how-do-i-avoid-test
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -53,6 +54,7 @@ class Target:
     endpoint_url: str | None = None
     profile: str | None = None
     _mock: Any = field(default=None, repr=False)
+    _env: Any = field(default=None, repr=False)
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -86,14 +88,27 @@ class Target:
     def moto(cls, region: str) -> Target:
         """Start moto in this process; every client gets fake credentials from its own session.
 
-        moto's mock patches the environment itself while it is active and restores it on stop;
-        this adds no writes of its own, so nothing is left in os.environ after `close()`.
+        moto's mock patches the environment itself while it is active and restores it on stop.
+        The only change made here: AWS_PROFILE / AWS_DEFAULT_PROFILE are hidden while moto runs
+        (moto's own backends would otherwise look the user's profile up, and fail on a profile
+        this machine lacks), with `unittest.mock.patch.dict`, which restores os.environ exactly
+        on `close()`.
         """
+        from unittest import mock as _patch
+
         from moto import mock_aws
 
-        mock = mock_aws()
-        mock.start()
-        return cls(kind="moto", region=region, _mock=mock)
+        env = _patch.patch.dict(os.environ)
+        env.start()
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            os.environ.pop(name, None)
+        moto = mock_aws()
+        try:
+            moto.start()
+        except BaseException:
+            env.stop()
+            raise
+        return cls(kind="moto", region=region, _mock=moto, _env=env)
 
     @classmethod
     def endpoint(cls, url: str, region: str) -> Target:
@@ -161,7 +176,13 @@ class Target:
             import boto3
 
             if self.fake_credentials:
-                self._session = boto3.Session(region_name=self.region, **FAKE_CREDENTIALS)
+                # The user's AWS_PROFILE must not be read either (a profile missing from this
+                # machine would fail every call): this botocore session looks up no profile,
+                # and os.environ is left alone.
+                import botocore.session
+
+                core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+                self._session = boto3.Session(region_name=self.region, botocore_session=core, **FAKE_CREDENTIALS)
             else:
                 self._session = boto3.Session(profile_name=self.profile, region_name=self.region)
         return self._session
@@ -181,4 +202,7 @@ class Target:
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
+        if self._env is not None:
+            self._env.stop()  # os.environ exactly as it was before moto started
+            self._env = None
         self._clients.clear()

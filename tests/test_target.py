@@ -114,3 +114,11 @@ def test_aws_after_moto_does_not_sign_with_fake_keys(monkeypatch: pytest.MonkeyP
         )
         assert "111122223333" == lab.config.account_id
     assert "AKIAIOSFODNN7EXAMPLE" == lab.target.session().get_credentials().access_key
+
+
+def test_moto_ignores_a_missing_profile_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With AWS_PROFILE naming a profile this machine lacks, moto still answers, and AWS_PROFILE is back after close."""
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-here")
+    with Lab.moto() as lab:
+        topics = lab.client("sns").list_topics()["Topics"]
+    assert ([], "no-such-profile-here") == (topics, os.environ["AWS_PROFILE"])
