@@ -163,7 +163,15 @@ def template_dict(config: LabConfig | None = None) -> dict[str, Any]:
             },
         },
     }
+    by_id: dict[str, str] = {}
     for alert in cfg.alerts:
+        same = by_id.setdefault(logical_id(alert.topic_name), alert.key)
+        if same != alert.key:  # "a-b" and "a_b" are different topics but the same logical id
+            raise SigninLabError(
+                f"alerts {same!r} and {alert.key!r}: their names give the same CloudFormation logical id "
+                f"{logical_id(alert.topic_name)!r}; rename one",
+                field="alerts",
+            )
         resources.update(_alert_resources(cfg, alert))
     log_group: dict[str, Any] = {"LogGroupName": cfg.log_group_name, "Tags": TAGS}
     if cfg.log_retention_days is not None:

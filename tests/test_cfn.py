@@ -277,3 +277,13 @@ def test_phone_parameter_pattern_is_configs_e164() -> None:
 
     params = template_dict(LabConfig())["Parameters"]
     assert f"^$|^{E164_PATTERN}$" == params["AlertPhoneNumber"]["AllowedPattern"]
+
+
+def test_alert_names_with_the_same_logical_id_are_refused() -> None:
+    """Two alerts whose names differ only in '-' and '_' would collide as logical ids: refused by name."""
+    from signin_lab.config import Alert
+
+    pattern = '{ $.eventName = "ConsoleLogin" }'
+    cfg = LabConfig(alerts=(Alert(key="a", pattern=pattern, name="no-mfa"), Alert(key="b", pattern=pattern, name="no_mfa")))
+    with pytest.raises(SigninLabError, match="'a' and 'b'"):
+        template_dict(cfg)
