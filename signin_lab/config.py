@@ -66,7 +66,6 @@ CIS_NAMES: dict[str, str] = {
 }
 
 
-
 @functools.cache
 def regions() -> frozenset[str]:
     """The commercial Regions, from botocore's own endpoint data (offline, kept up to date).
@@ -382,7 +381,8 @@ class LabConfig:
         """Raise SigninLabError naming the first value AWS would refuse, and why (`.field` names it)."""
 
         def bad(name: str, value: object, why: str) -> SigninLabError:
-            return SigninLabError(f"LabConfig.{name}={value!r}: {why}", field=name)
+            # `.field` is the LabConfig field: "alerts" for "alerts['x'].period"
+            return SigninLabError(f"LabConfig.{name}={value!r}: {why}", field=name.split("[")[0].split(".")[0])
 
         if self.region not in regions():
             raise bad("region", self.region, "not an AWS commercial Region (e.g. eu-west-1)")
@@ -429,12 +429,11 @@ class LabConfig:
         for a in self.alerts:
             where = f"alerts[{a.key!r}]"
             if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
-                field_name = "name_prefix" if a.name == f"{self.name_prefix}-{a.key}" else f"{where}.name"
-                raise SigninLabError(
-                    f"LabConfig.{field_name}: alert name {a.topic_name!r} would be refused "
-                    "(SNS topic names are 1-256 letters, digits, '-' or '_'; alarm names at most 255)",
-                    field="name_prefix" if field_name == "name_prefix" else "alerts",
-                )
+                why = (f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
+                       "digits, '-' or '_'; alarm names at most 255 characters)")
+                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {b.key for b in self.alert_specs if b.name is None}:
+                    raise bad("name_prefix", self.name_prefix, why)
+                raise bad(f"{where}.name", a.name, why)
             if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
                 raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
             if a.metric_value is None or not 1 <= len(a.metric_value) <= 100:

@@ -236,3 +236,10 @@ def test_invalid_override_pattern_is_on_the_patterns_field() -> None:
     with pytest.raises(SigninLabError, match=r"alerts\['success-root'\]\.pattern") as info:
         LabConfig(patterns={"success-root": '{ $.userIdentity.type = "Root" && }'})
     assert "patterns" == info.value.field
+
+
+def test_alerts_own_bad_setting_is_on_the_alerts_field() -> None:
+    """An alert's own bad setting sets `.field` to "alerts" (the LabConfig field that holds it)."""
+    with pytest.raises(SigninLabError) as info:
+        LabConfig(alerts=(Alert(key="x", pattern=NO_MFA.pattern, name="no mfa"),))
+    assert "alerts" == info.value.field
