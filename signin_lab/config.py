@@ -409,8 +409,6 @@ class LabConfig:
             check_phone(self.sms)
 
     def _validate_alerts(self, bad: Any) -> None:
-        from signin_lab.filterpattern import FilterPattern, FilterPatternError
-
         keys = [a.key for a in self.alerts]
         if not keys:
             raise bad("alerts", (), "at least one alert")
@@ -440,16 +438,28 @@ class LabConfig:
                 raise bad(f"{where}.metric_value", a.metric_value, "1-100 characters: a number or $.field / $field")
             _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
                                   a.treat_missing_data, a.comparison_operator, a.statistic)
-            try:
-                FilterPattern(a.pattern)
-            except FilterPatternError as exc:  # str(exc) shows the pattern with a caret under the column
+            error = _pattern_error(a.pattern)
+            if error is not None:  # str(error) shows the pattern with a caret under the column
                 raise SigninLabError(
-                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {exc}",
+                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {error}",
                     field="patterns" if a.key in self.patterns else "alerts",
-                ) from exc
+                ) from error
 
 
 _DEFAULT_SMS_ALERTS = ("success-root",)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_error(pattern: str) -> Exception | None:
+    """The FilterPatternError `pattern` raises when compiled, or None (cached: configs are rebuilt
+    on every `replace`, their patterns rarely change)."""
+    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+
+    try:
+        FilterPattern(pattern)
+    except FilterPatternError as exc:
+        return exc
+    return None
 
 
 def _pick(own: Any, default: Any) -> Any:
