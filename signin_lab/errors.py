@@ -8,10 +8,10 @@ class SigninLabError(Exception):
 
     The message names what is wrong and where (file, record, column, field). The CLI prints it
     as one line on stderr and exits 2; any other exception is a bug. `field` names the offending
-    input (a LabConfig or Scenario field such as "email", or "out" for an output path), so the
-    CLI can name its option without parsing the message.
+    input (e.g. "email" for LabConfig.email) when there is one, so the CLI can name its flag
+    without parsing the message.
     """
 
-    def __init__(self, *args: object, field: str | None = None) -> None:
-        super().__init__(*args)  # subclasses such as FilterPatternError pass more than a message
+    def __init__(self, message: object = "", *args: object, field: str | None = None) -> None:
+        super().__init__(message, *args)
         self.field = field

@@ -21,7 +21,7 @@ def check(ctx: click.Context, cis: bool, target: str | None, region: str) -> Non
     from signin_lab.compliance import check as check_controls
 
     with open_lab(target, region) as lab:
-        if lab.kind == "moto":
+        if lab.target.in_process:
             lab.deploy(email=EMAIL, sms=SMS, cis=cis)
             click.echo(f"in-process moto: checking the blog's stack{' with the CIS controls' if cis else ''}")
         found = check_controls(lab)

@@ -32,6 +32,7 @@ OPTION_FOR_FIELD: dict[str, str] = {
     "outdir": "OUTDIR",
     "port": "--port",
     "host": "--host",
+    "target": "--target",
 }
 
 
@@ -71,27 +72,26 @@ on_error_option = click.option(
 
 
 def open_lab(target: str | None, region: str, *, yes: bool = False, changes: bool = False) -> Lab:
-    """The Lab for --target; on real AWS, ask before anything that changes the account.
+    """The Lab for --target (parsed by `Target.parse`); on a target that needs confirmation (real
+    AWS), ask before anything that changes the account.
 
     Use it as a context manager (`with open_lab(...) as lab:`) so in-process moto is stopped.
     """
     from signin_lab.lab import Lab
+    from signin_lab.target import Target
 
     value = (target or "moto").strip()
-    if value == "aws":
-        if changes and not yes:
-            if not sys.stdin.isatty():
-                raise SigninLabError("--target aws changes a real AWS account: pass --yes to confirm")
-            click.confirm(
-                f"This changes your real AWS account in {region} and may cost money. Continue?",
-                abort=True,
+    if Target.needs_confirmation_for(value) and changes and not yes:
+        if not sys.stdin.isatty():
+            raise SigninLabError(
+                "--target aws changes a real AWS account: pass --yes to confirm", field="target"
             )
-        return Lab.aws(region, confirm=True)
-    if value == "moto":
-        return Lab.moto(region)
-    if value.startswith(("http://", "https://")):
-        return Lab.endpoint(value, region)
-    raise SigninLabError(f"--target {value!r}: expected moto, an http(s):// URL, or aws")
+        click.confirm(
+            f"This changes your real AWS account in {region} and may cost money. Continue?",
+            abort=True,
+        )
+    # Naming the target on the command line is the explicit choice; changes were confirmed above.
+    return Lab.open(value, region, confirm=True)
 
 
 def option_for(exc: BaseException) -> str | None:

@@ -46,19 +46,11 @@ def scenario_for(alarms: int | None, sms: int | None, country: str, plan: str) -
 
 
 def price_book(region: str) -> PriceBook:
-    """The price book for `region`; a Region without one is an error naming those that exist.
+    """The price book for `region` (`signin_lab.costs.price_book`); a Region without one is an
+    error naming those that exist."""
+    from signin_lab.costs import price_book as book_for
 
-    INTEGRATOR: per-Region books come with issue 13 part A as `signin_lab.costs.price_book`;
-    replace this body with a call to it. Until then the one book (prices.json) is the only one.
-    """
-    from signin_lab.costs.model import load_prices
-
-    book = load_prices()
-    if region != book.region:
-        raise SigninLabError(
-            f"no price book for Region {region!r}; books exist for: {book.region}", field="region"
-        )
-    return book
+    return book_for(region)
 
 
 def cost_command(
@@ -148,7 +140,8 @@ def render_table(report: Report, width: int = 120) -> str:
     for note in report.notes:
         console.print(f"Note: {note}")
     console.print(
-        "Sources: signin_lab/costs/prices.json (each line's page and the date it was read)"
+        f"Sources: signin_lab/costs/prices/{report.region}.json "
+        "(each line's page and the date it was read)"
     )
     return buffer.getvalue()
 

@@ -39,7 +39,7 @@ def replay(paths: tuple[str, ...], target: str | None, region: str) -> None:
     from signin_lab.events import load_records
 
     with open_lab(target, region) as lab:
-        if lab.kind == "moto":
+        if lab.target.in_process:
             lab.deploy(email=EMAIL, sms=SMS)
         run = lab.replay(load_records(*paths))
     console = terminal()

@@ -34,7 +34,7 @@ def teardown(keep_logs: bool, delete_logs: bool, target: str | None, region: str
     from signin_lab.cli.render import stack_result, terminal
 
     with open_lab(target, region, yes=yes, changes=True) as lab:
-        if lab.kind == "aws" and not keep_logs and not delete_logs and not yes and sys.stdin.isatty():
+        if lab.target.keeps_audit_logs and not keep_logs and not delete_logs and not yes and sys.stdin.isatty():
             delete_logs = click.confirm(
                 f"Also delete the trail's bucket {lab.config.bucket} and the log group (audit records)?",
                 default=False,

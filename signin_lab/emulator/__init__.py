@@ -84,7 +84,7 @@ class Emulator:
         minute, so each alarm has evaluated the last record's period). A longer tail is a stretch
         with no logs at all: alarms then go to INSUFFICIENT_DATA (or OK with notBreaching).
         """
-        if self.lab.kind == "aws":
+        if not self.lab.target.emulated:
             raise SigninLabError(
                 "replay emulates AWS on moto; on real AWS, AWS runs the pipeline itself: "
                 "use lab.drill(outcome, user_type) to send one sign-in through it"
@@ -149,7 +149,7 @@ class Emulator:
         """
         from signin_lab.events.samples import console_login
 
-        if self.lab.kind == "aws":
+        if not self.lab.target.emulated:
             return drill_on_aws(self.lab, outcome, user_type, self._wall(), **options)
         when = time or self.clock.now or DEFAULT_START
         record = console_login(

@@ -47,7 +47,7 @@ def read_trail(lab: Lab) -> Mapping[str, Any]:
     except client_error() as exc:
         if error_code(exc) == "TrailNotFoundException":
             raise SigninLabError(
-                f"trail {cfg.trail_name!r} not found on the {lab.kind} target: "
+                f"trail {cfg.trail_name!r} not found on the {lab.target.label} target: "
                 "deploy the stack first (lab.deploy())"
             ) from None
         raise SigninLabError(f"cannot read trail {cfg.trail_name!r}: {exc}") from exc

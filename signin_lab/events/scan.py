@@ -52,7 +52,7 @@ def default_patterns() -> dict[str, str]:
     """The configured alerts' filter patterns by name: the blog's four (LabConfig().alerts)."""
     from signin_lab.config import LabConfig
 
-    return {alert.name: alert.pattern for alert in LabConfig().alerts}
+    return {alert.topic_name: alert.pattern for alert in LabConfig().alerts}
 
 
 def parse_pattern_options(options: Iterable[str]) -> dict[str, str]:
