@@ -16,6 +16,7 @@ import orjson
 
 from signin_lab.filterpattern import nodes
 from signin_lab.filterpattern.lexer import parse_number
+from signin_lab.filterpattern.visitor import Visitor
 
 JsonTest = Callable[[Any], bool]
 _MISSING = object()
@@ -221,22 +222,45 @@ def _any(parts: tuple[JsonTest, ...]) -> JsonTest:
 
 
 def compile_json(expr: nodes.Expr) -> JsonTest:
-    """A closure `test(document) -> bool` for a JSON pattern's expression."""
-    if isinstance(expr, nodes.And):
-        return _all(tuple(compile_json(e) for e in expr.items))
-    if isinstance(expr, nodes.Or):
-        return _any(tuple(compile_json(e) for e in expr.items))
-    assert isinstance(expr.target, nodes.Selector)
-    segments = expr.target.segments
-    if expr.target.wildcards:
-        return _compile_wild(expr, _resolver(segments))
-    walk = _walker(segments)
-    if isinstance(expr, nodes.NotExists):
+    """A closure `test(document) -> bool` for a JSON pattern's expression.
+
+    The visitor runs once, at compile time; matching calls only the closures it built.
+    """
+    return _JsonCompiler().visit(expr)
+
+
+class _JsonCompiler(Visitor[JsonTest]):
+    def visit_And(self, expr: nodes.And) -> JsonTest:
+        return _all(tuple(self.visit(e) for e in expr.items))
+
+    def visit_Or(self, expr: nodes.Or) -> JsonTest:
+        return _any(tuple(self.visit(e) for e in expr.items))
+
+    # A selector with `[*]` or `.*` is true if any selected value satisfies the condition.
+    def visit_NotExists(self, expr: nodes.NotExists) -> JsonTest:
+        if expr.target.wildcards:
+            nodes_of = _resolver(expr.target.segments)
+            return lambda doc: next(nodes_of(doc), _MISSING) is _MISSING
+        walk = _walker(expr.target.segments)
         # "return JSON logs that don't contain specific fields": a field set to null exists.
         return lambda doc: walk(doc) is _MISSING
-    if isinstance(expr, nodes.IsCheck):
+
+    def visit_IsCheck(self, expr: nodes.IsCheck) -> JsonTest:
         want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
+        if expr.target.wildcards:
+            nodes_of = _resolver(expr.target.segments)
+            return lambda doc: any(v is want for v in nodes_of(doc))
+        walk = _walker(expr.target.segments)
         return lambda doc: walk(doc) is want
+
+    def visit_Compare(self, expr: nodes.Compare) -> JsonTest:
+        assert isinstance(expr.target, nodes.Selector)
+        if expr.target.wildcards:
+            return _compile_wild_compare(expr, _resolver(expr.target.segments))
+        return _compile_compare(expr, _walker(expr.target.segments))
+
+
+def _compile_compare(expr: nodes.Compare, walk: Callable[[Any], Any]) -> JsonTest:
     test = value_test(expr.op, expr.value)
     value = expr.value
     if isinstance(value, nodes.Text) and not value.prefix_wild and not value.suffix_wild:
@@ -261,14 +285,7 @@ def compile_json(expr: nodes.Expr) -> JsonTest:
     return compare
 
 
-def _compile_wild(expr: nodes.Expr, nodes_of: Callable[[Any], Iterator[Any]]) -> JsonTest:
-    """A condition on a selector with `[*]` or `.*`: true if any selected value satisfies it."""
-    if isinstance(expr, nodes.NotExists):
-        return lambda doc: next(nodes_of(doc), _MISSING) is _MISSING
-    if isinstance(expr, nodes.IsCheck):
-        want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
-        return lambda doc: any(v is want for v in nodes_of(doc))
-    assert isinstance(expr, nodes.Compare)
+def _compile_wild_compare(expr: nodes.Compare, nodes_of: Callable[[Any], Iterator[Any]]) -> JsonTest:
     test = value_test(expr.op, expr.value)
 
     def compare(doc: Any) -> bool:
@@ -405,11 +422,20 @@ def _fit(
 
 
 def _field_test(expr: nodes.Expr) -> Callable[[str], bool]:
-    if isinstance(expr, nodes.And):
-        parts = tuple(_field_test(e) for e in expr.items)
+    return _FieldCompiler().visit(expr)
+
+
+class _FieldCompiler(Visitor[Callable[[str], bool]]):
+    """A space-delimited field's condition: `=`/`!=`/`<`... comparisons joined by && and ||
+    (the parser allows nothing else there)."""
+
+    def visit_And(self, expr: nodes.And) -> Callable[[str], bool]:
+        parts = tuple(self.visit(e) for e in expr.items)
         return lambda v: all(p(v) for p in parts)
-    if isinstance(expr, nodes.Or):
-        parts = tuple(_field_test(e) for e in expr.items)
+
+    def visit_Or(self, expr: nodes.Or) -> Callable[[str], bool]:
+        parts = tuple(self.visit(e) for e in expr.items)
         return lambda v: any(p(v) for p in parts)
-    assert isinstance(expr, nodes.Compare)
-    return value_test(expr.op, expr.value)
+
+    def visit_Compare(self, expr: nodes.Compare) -> Callable[[str], bool]:
+        return value_test(expr.op, expr.value)
