@@ -8,6 +8,17 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html)
     >>> fp = FilterPattern('{ $.eventName = "ConsoleLogin" }')
     >>> fp.matches('{"eventName": "ConsoleLogin"}')
     True
+
+The same pattern runs where the events are: `fp.to_sql("duckdb")` / `fp.to_sql("athena")` is a
+boolean SQL expression over a VARCHAR column of JSON records with the interpreter's meaning
+(signin_lab.filterpattern.sql lists its few limits), and `fp.may_match_bytes(raw)` rules out raw
+text (a whole CloudTrail file) that cannot hold a match, before anything is parsed.
+
+Regex characters: AWS lists the characters a `%...%` regex may hold, and its own worked example
+`%^starting|^initializing|^shutting down%` holds a space outside that list. The kit follows the
+example, because that is what users paste: a space is accepted, and every other character outside
+the list is refused (AWS advises `\\xhh` for those). Source: FilterAndPatternSyntax, "Supported
+regular expressions (regex) syntax"; conformance case in tests/conformance/regex.json.
 """
 
 from __future__ import annotations
