@@ -172,7 +172,8 @@ class _Athena(_Target):
         return out
 
     def extract(self, doc: str, path: str) -> str:
-        return doc if path == "$" else f"json_extract({doc}, {quote(path)})"
+        # `x`, a wildcard's element, is JSON already; the column is text and is parsed here.
+        return doc if path == "$" and doc == "x" else f"json_extract({doc}, {quote(path)})"
 
     def object_guard(self, column: str, expr: str) -> str:
         return f"CASE WHEN json_format(json_extract({column}, '$')) LIKE '{{%' THEN {expr} ELSE FALSE END"
@@ -214,10 +215,12 @@ class _Athena(_Target):
             values = f"map_values(TRY_CAST({parent} AS MAP(VARCHAR, JSON)))"
         else:
             values = f"TRY_CAST({parent} AS ARRAY(JSON))"
+        # A JSON null element may come out of the cast as SQL NULL: it is there, and null.
+        values = f"transform({values}, x -> coalesce(x, JSON 'null'))"
         child = self.extract("x", tail)
         if test is None:
             return f"coalesce(cardinality(filter({values}, x -> {child} IS NOT NULL)), 0) = 0"
-        return f"coalesce(any_match({values}, x -> {test(child)}), FALSE)"
+        return f"coalesce(cardinality(filter({values}, x -> {test(child)})) > 0, FALSE)"
 
 
 def _check_key(name: str, where: str) -> None:
