@@ -9,13 +9,19 @@ neither `=` nor `!=`; a string is compared as text, a number or numeric string n
 against a number; booleans as "true"/"false"; numbers against a string as Python writes them
 ("1000.0" for 1e3). Space-delimited patterns are refused (FilterPatternError kind "sql").
 
-Known limits, also in the pattern docs: an integer (a JSON integer within 64 bits, or a string of
-up to 38 digits) compares exactly with an integer literal (DECIMAL(38,0)); other pairs compare as
-DOUBLE, so a float against an integer literal beyond 2**53 may round where Python is exact;
-a record with a duplicate key is read by DuckDB at its first occurrence, by Python at its last
-(CloudTrail writes none); a key holding `"` or `\\` is refused, and for Athena the text of a JSON number Python reads as a float
-(compared with a string, a wildcard or a regex) is Trino's rendering, which this kit cannot run
-offline; integers, strings and booleans are exact.
+Term and standalone regex patterns search the column's text as it is (as `matches` does);
+regexes are rewritten for RE2 and Trino with Python's meaning (signin_lab.filterpattern.sql_regex).
+
+Known limits (checked by tests/test_filterpattern_sql.py where DuckDB can run them):
+- an integer (a JSON integer within 64 bits, or a string of up to 38 digits) compares exactly
+  with an integer literal (DECIMAL(38,0)); other pairs compare as DOUBLE, so a float against an
+  integer literal beyond 2**53 may round where Python is exact;
+- a record with a duplicate key is read by DuckDB at its first occurrence, by Python at its last
+  (CloudTrail writes none);
+- a property name holding `"` or `\\` is refused (FilterPatternError kind "sql");
+- Athena: the text of a JSON number Python reads as a float (compared with a string, a wildcard
+  or a regex) is Trino's rendering, which cannot be run offline; the Athena SQL is otherwise
+  tested by transpiling it with sqlglot to DuckDB.
 """
 
 from __future__ import annotations
