@@ -12,7 +12,7 @@ against a number; booleans as "true"/"false"; numbers against a string as Python
 Term and standalone regex patterns search the column's text as it is (as `matches` does);
 regexes are rewritten for RE2 and Trino with Python's meaning (signin_lab.filterpattern.sql_regex).
 
-Known limits (checked by tests/test_filterpattern_sql.py where DuckDB can run them):
+Known limits (the differential tests in tests/test_filterpattern_sql.py stay clear of them):
 - an integer (a JSON integer within 64 bits, or a string of up to 38 digits) compares exactly
   with an integer literal (DECIMAL(38,0)); other pairs compare as DOUBLE, so a float against an
   integer literal beyond 2**53 may round where Python is exact;
