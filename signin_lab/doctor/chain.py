@@ -1,0 +1,361 @@
+"""The blog design's chain for one alert, trail -> delivery -> log group -> metric filter -> metric -> alarm -> action.
+
+Each check reads the target through `Reader` (Describe/Get/List only) and returns Findings; the
+rules, their AWS sources and the fixes are in `signin_lab.doctor.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from signin_lab.config import Alert, LabConfig
+from signin_lab.doctor.model import Finding
+from signin_lab.doctor.patterns import Sample, judge
+from signin_lab.doctor.reader import ReadError, Reader, allows, policy_doc, principal_services, statements
+from signin_lab.doctor.rules import finding
+
+#: Where root sign-ins are recorded (CloudTrail sign-in events page, see rules.trail.multi-region).
+ROOT_SIGNIN_REGION = "us-east-1"
+#: A log group fed by a trail that logs management events gets events every few minutes; the kit
+#: calls it AT RISK when the newest event is older than a day (a judgement, not an AWS figure).
+STALE_AFTER = timedelta(days=1)
+
+
+@dataclass
+class Context:
+    """What the checks of one alert share: the reader, the config, the alert, the names for fixes."""
+
+    reader: Reader
+    cfg: LabConfig
+    alert: Alert
+    samples: list[Sample]
+    now: datetime
+    names: dict[str, str] = field(default_factory=dict)
+    trail: dict[str, Any] | None = None
+    metric_filter: dict[str, Any] | None = None
+    alarm: dict[str, Any] | None = None
+    topic_arn: str | None = None
+
+    def f(self, rule_id: str, status: str, read: str) -> Finding:
+        return finding(rule_id, self.alert.key, status, read, **self.names)  # type: ignore[arg-type]
+
+
+def names_for(cfg: LabConfig, alert: Alert) -> dict[str, str]:
+    """The user's own names, for the fixes' placeholders."""
+    from signin_lab.stack.iam import INLINE_POLICY
+
+    return {
+        "trail": cfg.trail_name, "bucket": cfg.bucket, "log_group": cfg.log_group_name,
+        "log_group_arn": cfg.log_group_arn(), "role": cfg.role_name, "role_arn": cfg.role_arn(),
+        "policy": INLINE_POLICY, "stream_arn": _stream_arn(cfg), "filter": alert.filter_name,
+        "pattern": alert.pattern, "metric": alert.metric_name, "namespace": alert.namespace,
+        "alarm": alert.alarm_name, "alarm_arn": cfg.alarm_arn(alert), "topic": alert.topic_name,
+        "topic_arn": cfg.topic_arn(alert), "region": cfg.region,
+    }
+
+
+def _stream_arn(cfg: LabConfig) -> str:
+    return (
+        f"arn:aws:logs:{cfg.region}:{cfg.account_id}:log-group:{cfg.log_group_name}"
+        f":log-stream:{cfg.account_id}_CloudTrail_{cfg.region}"
+    )
+
+
+def _is_root_alert(alert: Alert) -> bool:
+    return alert.key.endswith("-root") or alert.cis_control == "CloudWatch.1"
+
+
+def _unknown(ctx: Context, rule_id: str, err: ReadError) -> Finding:
+    return ctx.f(rule_id, "UNKNOWN", f"{err} (the target cannot tell)")
+
+
+# -- trail -------------------------------------------------------------------------------------
+def trail_links(ctx: Context) -> list[Finding]:
+    """trail.exists, trail.logging, trail.multi-region, trail.management-events."""
+    cfg = ctx.cfg
+    trails = ctx.reader.call("cloudtrail", "describe_trails", includeShadowTrails=True)
+    if isinstance(trails, ReadError):
+        return [_unknown(ctx, "trail.exists", trails)]
+    feeding = [t for t in trails["trailList"] if _same_group(t.get("CloudWatchLogsLogGroupArn"), cfg)]
+    named = [t for t in trails["trailList"] if t.get("Name") == cfg.trail_name]
+    chosen = (feeding or named or [None])[0]
+    if chosen is None:
+        return [ctx.f("trail.exists", "BROKEN", f"cloudtrail DescribeTrails: no trail named {cfg.trail_name} "
+                      f"and none sending to log group {cfg.log_group_name}")]
+    ctx.trail = chosen
+    name, home = chosen["Name"], chosen.get("HomeRegion", cfg.region)
+    ctx.names["trail"] = name
+    out = [ctx.f("trail.exists", "OK", f"cloudtrail DescribeTrails: {name} (home Region {home})")]
+    status = ctx.reader.call("cloudtrail", "get_trail_status", region=home, Name=chosen["TrailARN"])
+    if isinstance(status, ReadError):
+        out.append(_unknown(ctx, "trail.logging", status))
+    else:
+        logging = bool(status.get("IsLogging"))
+        out.append(ctx.f("trail.logging", "OK" if logging else "BROKEN", f"cloudtrail GetTrailStatus: IsLogging={logging}"))
+    multi = bool(chosen.get("IsMultiRegionTrail"))
+    read = f"cloudtrail DescribeTrails: IsMultiRegionTrail={multi}, HomeRegion={home}"
+    if multi:
+        out.append(ctx.f("trail.multi-region", "OK", read))
+    elif _is_root_alert(ctx.alert) and home != ROOT_SIGNIN_REGION:
+        out.append(ctx.f("trail.multi-region", "BROKEN", f"{read}: root sign-ins are recorded in {ROOT_SIGNIN_REGION}"))
+    else:
+        out.append(ctx.f("trail.multi-region", "AT RISK", f"{read}: sign-ins recorded in other Regions are missed"))
+    out.append(_management_events(ctx, chosen, home))
+    return out
+
+
+def _same_group(arn: str | None, cfg: LabConfig) -> bool:
+    return bool(arn) and str(arn).rstrip("*").rstrip(":") == cfg.log_group_arn().rstrip("*").rstrip(":")
+
+
+def _management_events(ctx: Context, trail: dict[str, Any], home: str) -> Finding:
+    sel = ctx.reader.call("cloudtrail", "get_event_selectors", region=home, TrailName=trail["TrailARN"])
+    if isinstance(sel, ReadError):
+        return _unknown(ctx, "trail.management-events", sel)
+    basic = sel.get("EventSelectors") or []
+    advanced = sel.get("AdvancedEventSelectors") or []
+    ok = any(s.get("IncludeManagementEvents", True) and s.get("ReadWriteType", "All") in ("All", "WriteOnly") for s in basic)
+    for a in advanced:
+        fields = {f["Field"]: f for f in a.get("FieldSelectors", [])}
+        category = fields.get("eventCategory", {}).get("Equals", [])
+        read_only = fields.get("readOnly", {}).get("Equals", ["false"])
+        ok = ok or ("Management" in category and "false" in [str(v).lower() for v in read_only])
+    if not basic and not advanced:
+        ok = True  # no selectors: CloudTrail's default, all management events
+    desc = f"basic {[(s.get('ReadWriteType'), s.get('IncludeManagementEvents')) for s in basic]}" if basic else \
+        f"{len(advanced)} advanced selector(s)"
+    return ctx.f("trail.management-events", "OK" if ok else "BROKEN", f"cloudtrail GetEventSelectors: {desc}")
+
+
+# -- delivery ----------------------------------------------------------------------------------
+def delivery_links(ctx: Context) -> list[Finding]:
+    """delivery.log-group, delivery.role, delivery.errors."""
+    trail, cfg = ctx.trail, ctx.cfg
+    if trail is None:
+        return []
+    group_arn = trail.get("CloudWatchLogsLogGroupArn")
+    read = f"cloudtrail DescribeTrails: CloudWatchLogsLogGroupArn={group_arn}"
+    if not group_arn:
+        out = [ctx.f("delivery.log-group", "BROKEN", f"{read}: the trail sends nothing to CloudWatch Logs")]
+    elif not _same_group(group_arn, cfg):
+        out = [ctx.f("delivery.log-group", "BROKEN", f"{read}: the alerts' filters are on {cfg.log_group_name}")]
+    else:
+        out = [ctx.f("delivery.log-group", "OK", read)]
+    out.append(_role(ctx, trail.get("CloudWatchLogsRoleArn")))
+    status = ctx.reader.call("cloudtrail", "get_trail_status", region=trail.get("HomeRegion", cfg.region),
+                             Name=trail["TrailARN"])
+    if isinstance(status, ReadError):
+        out.append(_unknown(ctx, "delivery.errors", status))
+    else:
+        err = status.get("LatestCloudWatchLogsDeliveryError") or ""
+        out.append(ctx.f("delivery.errors", "BROKEN" if err else "OK",
+                         f"cloudtrail GetTrailStatus: LatestCloudWatchLogsDeliveryError={err or '(none)'}"))
+    return out
+
+
+def _role(ctx: Context, role_arn: str | None) -> Finding:
+    from botocore.utils import ArnParser, InvalidArnException
+
+    if not role_arn:
+        return ctx.f("delivery.role", "BROKEN", "cloudtrail DescribeTrails: CloudWatchLogsRoleArn not set")
+    try:
+        role_name = ArnParser().parse_arn(role_arn)["resource"].split("/")[-1]
+    except InvalidArnException:
+        return ctx.f("delivery.role", "BROKEN", f"cloudtrail DescribeTrails: CloudWatchLogsRoleArn={role_arn} is not an ARN")
+    ctx.names["role"] = role_name
+    role = ctx.reader.call("iam", "get_role", RoleName=role_name)
+    if isinstance(role, ReadError):
+        if role.not_found:
+            return ctx.f("delivery.role", "BROKEN", f"iam GetRole {role_name}: no such role")
+        return _unknown(ctx, "delivery.role", role)
+    trust = statements(policy_doc(role["Role"].get("AssumeRolePolicyDocument")))
+    if not any("cloudtrail.amazonaws.com" in principal_services(s) and allows(s, "sts:AssumeRole") for s in trust):
+        return ctx.f("delivery.role", "BROKEN", f"iam GetRole {role_name}: trust policy does not let cloudtrail.amazonaws.com assume it")
+    docs = _role_policies(ctx, role_name)
+    if isinstance(docs, ReadError):
+        return _unknown(ctx, "delivery.role", docs)
+    stream = _stream_arn(ctx.cfg) + "_"  # CloudTrail's streams are <account>_CloudTrail_<region>_<n>
+    missing = [a for a in ("logs:CreateLogStream", "logs:PutLogEvents")
+               if not any(allows(s, a, stream) for d in docs for s in statements(d))]
+    read = f"iam ListRolePolicies/ListAttachedRolePolicies {role_name}: {len(docs)} policy document(s)"
+    if missing:
+        return ctx.f("delivery.role", "BROKEN", f"{read}; not allowed on the log group's CloudTrail streams: {', '.join(missing)}")
+    return ctx.f("delivery.role", "OK", f"{read}; logs:CreateLogStream and logs:PutLogEvents allowed "
+                 "(Allow statements read; Deny and conditions not evaluated)")
+
+
+def _role_policies(ctx: Context, role: str) -> list[dict[str, Any]] | ReadError:
+    r = ctx.reader
+    inline = r.pages("iam", "list_role_policies", "PolicyNames", RoleName=role)
+    if isinstance(inline, ReadError):
+        return inline
+    docs = []
+    for name in inline:
+        got = r.call("iam", "get_role_policy", RoleName=role, PolicyName=name)
+        if isinstance(got, ReadError):
+            return got
+        docs.append(policy_doc(got["PolicyDocument"]))
+    attached = r.pages("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=role)
+    if isinstance(attached, ReadError):
+        return attached
+    for a in attached:
+        pol = r.call("iam", "get_policy", PolicyArn=a["PolicyArn"])
+        if isinstance(pol, ReadError):
+            return pol
+        ver = r.call("iam", "get_policy_version", PolicyArn=a["PolicyArn"], VersionId=pol["Policy"]["DefaultVersionId"])
+        if isinstance(ver, ReadError):
+            return ver
+        docs.append(policy_doc(ver["PolicyVersion"]["Document"]))
+    return docs
+
+
+# -- log group ---------------------------------------------------------------------------------
+def log_group_links(ctx: Context) -> list[Finding]:
+    """log-group.exists, log-group.recent-events."""
+    cfg, r = ctx.cfg, ctx.reader
+    groups = r.pages("logs", "describe_log_groups", "logGroups", logGroupNamePrefix=cfg.log_group_name)
+    if isinstance(groups, ReadError):
+        return [_unknown(ctx, "log-group.exists", groups)]
+    if not any(g["logGroupName"] == cfg.log_group_name for g in groups):
+        return [ctx.f("log-group.exists", "BROKEN", f"logs DescribeLogGroups: no log group {cfg.log_group_name}")]
+    out = [ctx.f("log-group.exists", "OK", f"logs DescribeLogGroups: {cfg.log_group_name}")]
+    streams = r.call("logs", "describe_log_streams", logGroupName=cfg.log_group_name,
+                     orderBy="LastEventTime", descending=True, limit=1)
+    if isinstance(streams, ReadError):
+        return [*out, _unknown(ctx, "log-group.recent-events", streams)]
+    newest = max((s.get("lastEventTimestamp") or 0 for s in streams.get("logStreams", [])), default=0)
+    if not newest:
+        if r.lab.kind == "aws":
+            return [*out, ctx.f("log-group.recent-events", "AT RISK", "logs DescribeLogStreams: no event has ever arrived")]
+        return [*out, ctx.f("log-group.recent-events", "UNKNOWN", "logs DescribeLogStreams: no event yet; "
+                            "moto's trail delivers nothing (lab.replay or lab.drill puts records here)")]
+    when = datetime.fromtimestamp(newest / 1000, tz=UTC)
+    age = ctx.now - when
+    read = f"logs DescribeLogStreams: newest event {when:%Y-%m-%d %H:%M} UTC, {_age(age)} before {ctx.now:%Y-%m-%d %H:%M} UTC"
+    return [*out, ctx.f("log-group.recent-events", "AT RISK" if age > STALE_AFTER else "OK", read)]
+
+
+def _age(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
+
+
+# -- metric filter, metric -------------------------------------------------------------------
+def filter_links(ctx: Context) -> list[Finding]:
+    """filter.exists, filter.pattern-matches."""
+    cfg, alert = ctx.cfg, ctx.alert
+    filters = ctx.reader.pages("logs", "describe_metric_filters", "metricFilters", logGroupName=cfg.log_group_name)
+    if isinstance(filters, ReadError):
+        return [_unknown(ctx, "filter.exists", filters)]
+    by_name = [f for f in filters if f["filterName"] == alert.filter_name]
+    by_metric = [f for f in filters if any(t["metricName"] == alert.metric_name for t in f["metricTransformations"])]
+    chosen = (by_name or by_metric or [None])[0]
+    if chosen is None:
+        return [ctx.f("filter.exists", "BROKEN", f"logs DescribeMetricFilters {cfg.log_group_name}: "
+                      f"no filter {alert.filter_name} and none emitting {alert.metric_name}")]
+    ctx.metric_filter = chosen
+    ctx.names.update(filter=chosen["filterName"], pattern=chosen["filterPattern"])
+    verdict = judge(alert, chosen["filterPattern"], ctx.samples)
+    return [
+        ctx.f("filter.exists", "OK", f"logs DescribeMetricFilters: {chosen['filterName']} on {cfg.log_group_name}"),
+        ctx.f("filter.pattern-matches", verdict.status, verdict.read),
+    ]
+
+
+def _transformation(ctx: Context) -> dict[str, Any] | None:
+    if ctx.metric_filter is None:
+        return None
+    ts = ctx.metric_filter["metricTransformations"]
+    return next((t for t in ts if t["metricName"] == ctx.alert.metric_name), ts[0] if ts else None)
+
+
+def metric_links(ctx: Context) -> list[Finding]:
+    """metric.matches-alarm, metric.default-value (after the alarm is read)."""
+    t, alarm = _transformation(ctx), ctx.alarm
+    if t is None or alarm is None:
+        return []
+    if alarm.get("Metrics"):
+        return [ctx.f("metric.matches-alarm", "UNKNOWN", "cloudwatch DescribeAlarms: a metric-math alarm (not followed)")]
+    want = (t["metricNamespace"], t["metricName"], sorted((t.get("dimensions") or {}).items()))
+    have = (alarm.get("Namespace"), alarm.get("MetricName"), sorted((d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])))
+    read = (f"filter emits {want[1]!s} in {want[0]!s}; cloudwatch DescribeAlarms {alarm['AlarmName']}: "
+            f"watches {have[1]} in {have[0]}" + (f" with dimensions {have[2]}" if have[2] else ""))
+    out = [ctx.f("metric.matches-alarm", "OK" if want == have else "BROKEN", read)]
+    treat = alarm.get("TreatMissingData", "missing")
+    has_default = t.get("defaultValue") is not None
+    read = f"logs DescribeMetricFilters: defaultValue={t.get('defaultValue')}; cloudwatch DescribeAlarms: TreatMissingData={treat}"
+    risky = not has_default and treat == "missing"
+    out.append(ctx.f("metric.default-value", "AT RISK" if risky else "OK",
+                     read + (": the alarm sits in INSUFFICIENT_DATA between sign-ins" if risky else "")))
+    return out
+
+
+# -- alarm, action -----------------------------------------------------------------------------
+def alarm_links(ctx: Context, other_regions: list[str]) -> list[Finding]:
+    """alarm.exists (or alarm.region when it is in another Region), alarm.threshold."""
+    cfg, alert, r = ctx.cfg, ctx.alert, ctx.reader
+    got = r.call("cloudwatch", "describe_alarms", AlarmNames=[alert.alarm_name], AlarmTypes=["MetricAlarm"])
+    if isinstance(got, ReadError):
+        return [_unknown(ctx, "alarm.exists", got)]
+    alarms = got.get("MetricAlarms", [])
+    if not alarms:
+        t = _transformation(ctx)
+        if t is not None:
+            found = r.call("cloudwatch", "describe_alarms_for_metric", MetricName=t["metricName"], Namespace=t["metricNamespace"])
+            alarms = [] if isinstance(found, ReadError) else found.get("MetricAlarms", [])
+    if not alarms:
+        for region in other_regions:
+            elsewhere = r.call("cloudwatch", "describe_alarms", region=region, AlarmNames=[alert.alarm_name])
+            if not isinstance(elsewhere, ReadError) and elsewhere.get("MetricAlarms"):
+                return [ctx.f("alarm.region", "BROKEN", f"cloudwatch DescribeAlarms: {alert.alarm_name} is in {region}, "
+                              f"but the metric filter emits in {cfg.region}")]
+        return [ctx.f("alarm.exists", "BROKEN", f"cloudwatch DescribeAlarms ({cfg.region}): no alarm {alert.alarm_name} "
+                      f"and none on {alert.namespace} / {alert.metric_name}")]
+    ctx.alarm = alarms[0]
+    ctx.names["alarm"] = ctx.alarm["AlarmName"]
+    out = [ctx.f("alarm.exists", "OK", f"cloudwatch DescribeAlarms ({cfg.region}): {ctx.alarm['AlarmName']}, "
+                 f"state {ctx.alarm.get('StateValue')}")]
+    out.append(_threshold(ctx))
+    return out
+
+
+def _threshold(ctx: Context) -> Finding:
+    """One matching record, alone in the evaluation window, must put the alarm in ALARM."""
+    from signin_lab.emulator.alarms import alarm_state
+
+    a, t = ctx.alarm or {}, _transformation(ctx)
+    try:
+        value = float(t["metricValue"]) if t else 1.0
+    except ValueError:
+        return ctx.f("alarm.threshold", "UNKNOWN", f"metricValue {t['metricValue'] if t else ''} comes from the record")
+    default = t.get("defaultValue") if t else None
+    n = int(a.get("EvaluationPeriods", 1))
+    values: list[float | None] = [default] * (n - 1) + [value]
+    state = alarm_state(
+        values, threshold=float(a.get("Threshold", 0)), comparison_operator=a.get("ComparisonOperator", "GreaterThanThreshold"),
+        evaluation_periods=n, datapoints_to_alarm=a.get("DatapointsToAlarm"),
+        treat_missing_data=a.get("TreatMissingData", "missing"), current_state="OK",
+    )
+    read = (f"cloudwatch DescribeAlarms: {a.get('Statistic')} {a.get('ComparisonOperator')} {a.get('Threshold')}, "
+            f"{a.get('DatapointsToAlarm') or n} of {n}; one sign-in (value {value:g}) -> {state}")
+    return ctx.f("alarm.threshold", "OK" if state == "ALARM" else "BROKEN", read)
+
+
+def action_links(ctx: Context) -> list[Finding]:
+    """alarm.actions-enabled, alarm.action-topic; sets ctx.topic_arn for the SNS links."""
+    a = ctx.alarm
+    if a is None:
+        return []
+    enabled = bool(a.get("ActionsEnabled"))
+    out = [ctx.f("alarm.actions-enabled", "OK" if enabled else "BROKEN", f"cloudwatch DescribeAlarms: ActionsEnabled={enabled}")]
+    topics = [x for x in a.get("AlarmActions", []) if str(x).startswith("arn:aws:sns:")]
+    want = ctx.cfg.topic_arn(ctx.alert)
+    read = f"cloudwatch DescribeAlarms: AlarmActions={a.get('AlarmActions', [])}"
+    if not topics:
+        out.append(ctx.f("alarm.action-topic", "BROKEN", f"{read}: no SNS topic"))
+        return out
+    ctx.topic_arn = want if want in topics else topics[0]
+    out.append(ctx.f("alarm.action-topic", "OK", read))
+    return out
