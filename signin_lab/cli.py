@@ -254,5 +254,9 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(rc if isinstance(rc, int) else 0)
 
 
+from signin_lab._cli_doctor import doctor_command  # noqa: E402  (h16: the integrator moves it into cli/)
+
+app.add_command(doctor_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

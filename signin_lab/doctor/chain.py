@@ -179,11 +179,11 @@ def _role(ctx: Context, role_arn: str | None) -> Finding:
     stream = _stream_arn(ctx.cfg) + "_"  # CloudTrail's streams are <account>_CloudTrail_<region>_<n>
     missing = [a for a in ("logs:CreateLogStream", "logs:PutLogEvents")
                if not any(allows(s, a, stream) for d in docs for s in statements(d))]
-    read = f"iam ListRolePolicies/ListAttachedRolePolicies {role_name}: {len(docs)} policy document(s)"
+    read = f"iam GetRolePolicy/GetPolicyVersion {role_name}: {len(docs)} policy document(s)"
     if missing:
         return ctx.f("delivery.role", "BROKEN", f"{read}; not allowed on the log group's CloudTrail streams: {', '.join(missing)}")
-    return ctx.f("delivery.role", "OK", f"{read}; logs:CreateLogStream and logs:PutLogEvents allowed "
-                 "(Allow statements read; Deny and conditions not evaluated)")
+    # Allow statements are read; Deny statements and conditions are not evaluated.
+    return ctx.f("delivery.role", "OK", f"{read}; logs:CreateLogStream and logs:PutLogEvents allowed")
 
 
 def _role_policies(ctx: Context, role: str) -> list[dict[str, Any]] | ReadError:

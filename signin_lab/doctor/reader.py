@@ -9,6 +9,7 @@ Errors are returned, not raised, so one denied read makes one finding UNKNOWN, n
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,7 @@ class Reader:
         return self._cache[cache_key]
 
 
+@functools.cache
 def _api_name(service: str, operation: str) -> str:
     """AWS's name of a boto3 method, e.g. get_sms_attributes -> GetSMSAttributes (botocore's model)."""
     import botocore.session

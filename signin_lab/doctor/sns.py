@@ -135,7 +135,8 @@ def subscription_links(ctx: Context, subscriptions: list[dict[str, Any]] | ReadE
     for (protocol, endpoint), s in sorted(have.items()):
         names = {**ctx.names, "protocol": protocol, "endpoint": endpoint}
         pending = not str(s.get("SubscriptionArn", "")).startswith("arn:")
-        read = f"sns ListSubscriptionsByTopic: {protocol} {endpoint} SubscriptionArn={s.get('SubscriptionArn')}"
+        state = s.get("SubscriptionArn") if pending else "confirmed (SubscriptionArn is an ARN)"
+        read = f"sns ListSubscriptionsByTopic: {protocol} {endpoint}: {state}"
         out.append(finding("subscription.confirmed", ctx.alert.key, "BROKEN" if pending else "OK", read, **names))
     return out
 
