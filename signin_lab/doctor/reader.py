@@ -19,6 +19,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.lab import Lab
 
 READ_PREFIXES = ("describe_", "get_", "list_", "test_")
+_NOT_FOUND = {
+    "NoSuchEntity", "NotFound", "NotFoundException", "ResourceNotFoundException", "TrailNotFoundException",
+    "NoSuchEntityException",
+}
 
 
 class ReadError(Exception):
@@ -32,9 +36,8 @@ class ReadError(Exception):
 
     @property
     def not_found(self) -> bool:
-        from signin_lab.aws_errors import is_not_found
-
-        return is_not_found(self) or self.code in {"NoSuchEntityException", "NotFoundException"}
+        """True for the 'does not exist' codes of the services read (NoSuchEntity, NotFound, ...)."""
+        return self.code in _NOT_FOUND
 
 
 class Reader:
