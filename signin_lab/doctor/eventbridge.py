@@ -19,28 +19,14 @@ from signin_lab.doctor.reader import ReadError
 from signin_lab.doctor.rules import finding
 from signin_lab.doctor.sns import kms_finding, publish_finding
 
-#: Both spellings of the sign-in detail-type in AWS's documentation (field notes: events and the
-#: Knowledge Center write the first, the EventBridge guide the second).
-DETAIL_TYPES: tuple[str, ...] = ("AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail")
 ALERT = "eventbridge"
 
 
-def envelope(record: dict[str, Any], detail_type: str) -> dict[str, Any]:
-    """A CloudTrail sign-in record as EventBridge delivers it (the `detail` is the record).
+def _spellings() -> tuple[str, ...]:
+    """Both spellings of the sign-in detail-type in AWS's documentation (signin_lab.eventpattern)."""
+    from signin_lab.eventpattern import CONSOLE_SIGNIN_DETAIL_TYPE, CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE
 
-    Envelope fields: https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html
-    """
-    return {
-        "version": "0",
-        "id": record.get("eventID", "00000000-0000-0000-0000-000000000000"),
-        "detail-type": detail_type,
-        "source": "aws.signin",
-        "account": record.get("recipientAccountId", ""),
-        "time": record.get("eventTime", ""),
-        "region": record.get("awsRegion", ROOT_SIGNIN_REGION),
-        "resources": [],
-        "detail": record,
-    }
+    return (CONSOLE_SIGNIN_DETAIL_TYPE, CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE)
 
 
 def is_signin_rule(pattern: dict[str, Any]) -> bool:
@@ -88,23 +74,25 @@ def _rule_links(ctx: Context, region: str, rule: dict[str, Any], pattern: dict[s
 
     key = f"{ALERT}:{region}:{rule['Name']}"
     names = {**ctx.names, "rule": rule["Name"]}
+    from signin_lab import eventpattern
+
     records = [r for r in samples.aws_examples() if r.get("eventName") == "ConsoleLogin"]
+    spellings = _spellings()
     try:
-        from signin_lab import eventpattern
-    except ImportError:
-        out = [finding("eventbridge.pattern-matches", key, "UNKNOWN", "signin_lab.eventpattern is not installed", **names)]
-    else:
-        hits = {dt: sum(bool(eventpattern.test(pattern, envelope(r, dt))) for r in records) for dt in DETAIL_TYPES}
-        read = f"events ListRules {rule['Name']}: pattern matches " + ", ".join(
-            f"{n} of {len(records)} documented sign-ins as '{dt}'" for dt, n in hits.items())
-        best = max(hits.values())
-        out = [finding("eventbridge.pattern-matches", key, "OK" if best else "BROKEN", read, **names)]
-        spelled = [dt for dt, n in hits.items() if n]
-        if best and len(spelled) < len(DETAIL_TYPES):
-            out.append(finding("eventbridge.detail-type", key, "AT RISK",
-                               f"{read}: depends on the spelling '{spelled[0]}'", **names))
-        elif best:
-            out.append(finding("eventbridge.detail-type", key, "OK", "pattern does not depend on the detail-type spelling", **names))
+        compiled = eventpattern.EventPattern(pattern)
+    except eventpattern.EventPatternError as exc:
+        return [finding("eventbridge.pattern-matches", key, "BROKEN", f"events ListRules {rule['Name']}: {exc}", **names)]
+    hits = {dt: sum(eventpattern.test(compiled, eventpattern.envelope(r, detail_type=dt)) for r in records)
+            for dt in spellings}
+    read = f"events ListRules {rule['Name']}: pattern matches " + ", ".join(
+        f"{n} of {len(records)} documented sign-ins as '{dt}'" for dt, n in hits.items())
+    best = max(hits.values())
+    out = [finding("eventbridge.pattern-matches", key, "OK" if best else "BROKEN", read, **names)]
+    spelled = [dt for dt, n in hits.items() if n]
+    if best and len(spelled) < len(spellings):
+        out.append(finding("eventbridge.detail-type", key, "AT RISK", f"pattern depends on the spelling '{spelled[0]}'", **names))
+    elif best:
+        out.append(finding("eventbridge.detail-type", key, "OK", "pattern does not depend on the detail-type spelling", **names))
     targets = ctx.reader.pages("events", "list_targets_by_rule", "Targets", region=region, Rule=rule["Name"],
                                EventBusName="default")
     if isinstance(targets, ReadError):
