@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(rc if isinstance(rc, int) else 0)
 
 
-from signin_lab._cli_doctor import doctor_command  # noqa: E402  (h16: the integrator moves it into cli/)
+from signin_lab._cli_doctor import doctor_command
 
 app.add_command(doctor_command)
 

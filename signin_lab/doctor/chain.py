@@ -11,9 +11,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from signin_lab.config import Alert, LabConfig
-from signin_lab.doctor.model import Finding
+from signin_lab.doctor.model import Finding, Status
 from signin_lab.doctor.patterns import Sample, judge
-from signin_lab.doctor.reader import ReadError, Reader, allows, policy_doc, principal_services, statements
+from signin_lab.doctor.reader import (
+    Reader,
+    ReadError,
+    allows,
+    policy_doc,
+    principal_services,
+    statements,
+)
 from signin_lab.doctor.rules import finding
 
 #: Where root sign-ins are recorded (CloudTrail sign-in events page, see rules.trail.multi-region).
@@ -38,8 +45,9 @@ class Context:
     alarm: dict[str, Any] | None = None
     topic_arn: str | None = None
 
-    def f(self, rule_id: str, status: str, read: str) -> Finding:
-        return finding(rule_id, self.alert.key, status, read, **self.names)  # type: ignore[arg-type]
+    def f(self, rule_id: str, status: Status, read: str) -> Finding:
+        """The finding `rule_id` for this alert, its fixes filled with the user's names."""
+        return finding(rule_id, self.alert.key, status, read, **self.names)
 
 
 def names_for(cfg: LabConfig, alert: Alert) -> dict[str, str]:

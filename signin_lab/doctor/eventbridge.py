@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from signin_lab.doctor.chain import ROOT_SIGNIN_REGION, Context
-from signin_lab.doctor.model import Finding
+from signin_lab.doctor.model import Finding, Status
 from signin_lab.doctor.reader import ReadError
 from signin_lab.doctor.rules import finding
 from signin_lab.doctor.sns import kms_finding, publish_finding
@@ -109,7 +109,7 @@ def _rule_links(ctx: Context, region: str, rule: dict[str, Any], pattern: dict[s
                            f"events ListTargetsByRule: {t['Id']} InputTransformer {'set' if has else 'not set'}", **tnames))
         got = ctx.reader.call("sns", "get_topic_attributes", region=t["Arn"].split(":")[3], TopicArn=t["Arn"])
         if isinstance(got, ReadError):
-            status = "BROKEN" if got.not_found else "UNKNOWN"
+            status: Status = "BROKEN" if got.not_found else "UNKNOWN"
             out.append(finding("eventbridge.topic-policy", key, status, f"{got}", **tnames))
             continue
         sub = Context(ctx.reader, ctx.cfg, ctx.alert, ctx.samples, ctx.now, names=tnames, topic_arn=t["Arn"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signin_lab.config import CONSOLE_LOGIN, IDENTITY_TYPE, Alert
+from signin_lab.doctor.model import Status
 from signin_lab.filterpattern import FilterPattern, FilterPatternError, nodes
 from signin_lab.filterpattern.evaluator import compile_json
 
@@ -37,7 +38,7 @@ class Sample:
 class PatternVerdict:
     """How a pattern fares on the records of its alert's kind."""
 
-    status: str  # OK | BROKEN | AT RISK | UNKNOWN
+    status: Status
     read: str
 
 
@@ -93,7 +94,7 @@ def judge(alert: Alert, pattern: str, samples: list[Sample]) -> PatternVerdict:
     if not missed:
         return PatternVerdict("OK", head)
     nearest, why = _nearest(fp, missed)
-    status = "BROKEN" if len(missed) == len(kind) else "AT RISK"
+    status: Status = "BROKEN" if len(missed) == len(kind) else "AT RISK"
     return PatternVerdict(status, f"{head}; nearest miss: {nearest.label}: {why}")
 
 

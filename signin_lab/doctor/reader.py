@@ -13,6 +13,8 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from signin_lab.aws_errors import error_code
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +42,11 @@ class ReadError(Exception):
         return self.code in _NOT_FOUND
 
 
+#: What a read may raise: AWS's refusal (ClientError), no network or credentials (BotoCoreError),
+#: and in-process moto's NotImplementedError for an operation it lacks.
+_READ_ERRORS = (ClientError, BotoCoreError, NotImplementedError)
+
+
 class Reader:
     """Cached read-only calls on a Lab's target; `reads` lists what was called, in order."""
 
@@ -58,7 +65,7 @@ class Reader:
             try:
                 client = self.lab.client(service, region)
                 self._cache[key] = getattr(client, operation)(**kwargs)
-            except Exception as exc:  # botocore ClientError, moto's NotImplementedError, no network
+            except _READ_ERRORS as exc:
                 self._cache[key] = ReadError(f"{service} {_api_name(service, operation)}", exc)
         return self._cache[key]
 
@@ -75,7 +82,7 @@ class Reader:
                 for page in paginator.paginate(**kwargs):
                     items.extend(page.get(key, []))
                 self._cache[cache_key] = items
-            except Exception as exc:
+            except _READ_ERRORS as exc:
                 self._cache[cache_key] = ReadError(f"{service} {_api_name(service, operation)}", exc)
         return self._cache[cache_key]
 

@@ -12,7 +12,15 @@ from typing import Any
 
 from signin_lab.doctor.chain import Context
 from signin_lab.doctor.model import Finding
-from signin_lab.doctor.reader import ReadError, Reader, allows, as_list, policy_doc, principal_services, statements
+from signin_lab.doctor.reader import (
+    Reader,
+    ReadError,
+    allows,
+    as_list,
+    policy_doc,
+    principal_services,
+    statements,
+)
 from signin_lab.doctor.rules import finding
 
 #: Subscriptions awaiting confirmation list this instead of an ARN
@@ -78,7 +86,7 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
                 else:
                     unknown.append(f"{op} {key}")
         verdicts.append((ok, unknown, s.get("Sid", "")))
-    read = f"sns GetTopicAttributes Policy: "
+    read = "sns GetTopicAttributes Policy: "
     if any(ok and not unknown for ok, unknown, _ in verdicts):
         return ctx.f(rule_id, "OK", read + f"{service} may publish for {source_arn}")
     if any(ok for ok, _, _ in verdicts):
@@ -188,7 +196,7 @@ def _sender_id(reader: Reader, key: str, number: str, region: str, names: dict[s
 
     try:
         # by country code: the course's +44 7700 900xxx numbers are fictional, so not "valid"
-        country = phonenumbers.region_code_for_country_code(phonenumbers.parse(number).country_code)
+        country = phonenumbers.region_code_for_country_code(phonenumbers.parse(number).country_code or 0)
     except phonenumbers.NumberParseException:
         country = "?"
     names = {**names, "country": country}
