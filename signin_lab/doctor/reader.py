@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from signin_lab.aws_errors import error_code
 
@@ -43,8 +44,9 @@ class ReadError(Exception):
 
 
 #: What a read may raise: AWS's refusal (ClientError), no network or credentials (BotoCoreError),
-#: and in-process moto's NotImplementedError for an operation it lacks.
-_READ_ERRORS = (ClientError, BotoCoreError, NotImplementedError)
+#: a moto server's HTML error page for an operation it lacks (ResponseParserError), and
+#: in-process moto's NotImplementedError for the same.
+_READ_ERRORS = (ClientError, BotoCoreError, ResponseParserError, NotImplementedError)
 
 
 class Reader:
