@@ -376,3 +376,11 @@ def test_sms_checks_only_where_there_is_an_sms_subscription(deployed: Lab) -> No
     """Only the alert with an SMS subscription gets SMS findings."""
     d = doctor(deployed)
     assert ["success-root"] == sorted({f.alert for f in d.findings if f.id.startswith("sms.")})
+
+
+def test_signin_lab_doctor_is_callable_whatever_was_imported_first(deployed: Lab) -> None:
+    """`signin_lab.doctor(lab)` diagnoses even after `signin_lab.doctor.chain` bound the name to the package."""
+    import signin_lab
+    import signin_lab.doctor.chain  # noqa: F401  (binds signin_lab.doctor to the package)
+
+    assert ["failure-iam"] == signin_lab.doctor(deployed, alert="failure-iam").alerts

@@ -8,6 +8,8 @@ so it is safe on a real account with no confirmation. Rules and their AWS source
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -75,3 +77,25 @@ def doctor(
         diagnosis.findings.extend(eventbridge.eventbridge_links(ctx, sorted({cfg.region, "us-east-1"})))
     diagnosis.reads = list(reader.reads)
     return diagnosis
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as its own `doctor` function.
+
+    `signin_lab.doctor(lab)` is the public name, but once `signin_lab.doctor.<module>` has been
+    imported, Python binds `signin_lab.doctor` to this package, not to the function that
+    `signin_lab.__getattr__` would return; calling the package calls the function, so both work.
+    """
+
+    def __call__(
+        self,
+        lab: Lab,
+        *,
+        alert: str | None = None,
+        records: Iterable[dict[str, Any]] | str | None = None,
+        now: datetime | None = None,
+    ) -> Diagnosis:
+        return doctor(lab, alert=alert, records=records, now=now)
+
+
+sys.modules[__name__].__class__ = _CallableModule

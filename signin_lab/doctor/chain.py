@@ -240,7 +240,7 @@ def log_group_links(ctx: Context) -> list[Finding]:
         return [*out, ctx.f("log-group.recent-events", "UNKNOWN", "logs DescribeLogStreams: no event yet; "
                             "moto's trail delivers nothing (lab.replay or lab.drill puts records here)")]
     when = datetime.fromtimestamp(newest / 1000, tz=UTC)
-    age = ctx.now - when
+    age = max(ctx.now - when, timedelta(0))  # a clock behind the target's counts as "just now"
     read = f"logs DescribeLogStreams: newest event {when:%Y-%m-%d %H:%M} UTC, {_age(age)} before {ctx.now:%Y-%m-%d %H:%M} UTC"
     return [*out, ctx.f("log-group.recent-events", "AT RISK" if age > STALE_AFTER else "OK", read)]
 
