@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -384,3 +385,24 @@ def test_signin_lab_doctor_is_callable_whatever_was_imported_first(deployed: Lab
     import signin_lab.doctor.chain  # noqa: F401  (binds signin_lab.doctor to the package)
 
     assert ["failure-iam"] == signin_lab.doctor(deployed, alert="failure-iam").alerts
+
+
+def test_single_region_trail_in_us_east_1_serves_root_alerts() -> None:
+    """A single-Region trail homed in us-east-1 records root sign-ins: OK for root, AT RISK for IAM users."""
+    with Lab.moto(region="us-east-1") as lab:
+        lab.deploy(email="you@example.com")
+        lab.client("cloudtrail").update_trail(Name=TRAIL, IsMultiRegionTrail=False)
+        d = doctor(lab)
+        assert ("OK", "AT RISK") == (_status(d, "success-root", "trail.multi-region"),
+                                     _status(d, "success-iam", "trail.multi-region"))
+
+
+def test_records_path_is_loaded(deployed: Lab, tmp_path: Path) -> None:
+    """records= a file path reads it with load_records; its records join AWS's examples."""
+    from signin_lab.events import samples
+
+    record = samples.console_login("failure", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    path = tmp_path / "trail.json"
+    path.write_text(json.dumps({"Records": [record]}))
+    finding = doctor(deployed, alert="failure-iam", records=str(path)).finding("failure-iam", "filter.pattern-matches")
+    assert "matches 4 of 4 failure-iam records" in finding.read

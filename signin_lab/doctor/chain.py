@@ -108,6 +108,8 @@ def trail_links(ctx: Context) -> list[Finding]:
         out.append(ctx.f("trail.multi-region", "OK", read))
     elif _is_root_alert(ctx.alert) and home != ROOT_SIGNIN_REGION:
         out.append(ctx.f("trail.multi-region", "BROKEN", f"{read}: root sign-ins are recorded in {ROOT_SIGNIN_REGION}"))
+    elif _is_root_alert(ctx.alert):
+        out.append(ctx.f("trail.multi-region", "OK", f"{read}: where root sign-ins are recorded"))
     else:
         out.append(ctx.f("trail.multi-region", "AT RISK", f"{read}: sign-ins recorded in other Regions are missed"))
     out.append(_management_events(ctx, chosen, home))
