@@ -26,7 +26,7 @@ _SIGNIN_EVENTS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/clo
 _CT_TO_LOGS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html"
 _NOTIFY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html"
 _MISSING = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html"
-_CONCEPTS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html"
+_CONCEPTS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Metric"
 _EB_CT = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html"
 
 RULES: dict[str, Rule] = {
@@ -205,7 +205,7 @@ RULES: dict[str, Rule] = {
     "subscription.exists": Rule(
         "subscription",
         "A topic delivers only to its subscriptions; without one for the address nothing arrives.",
-        "https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html",
+        "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html",
         "SNS > Topics > {topic} > Create subscription: {protocol} {endpoint}.",
         "aws sns subscribe --topic-arn {topic_arn} --protocol {protocol} --notification-endpoint {endpoint}",
     ),
@@ -231,7 +231,9 @@ RULES: dict[str, Rule] = {
         "endpoint",
         "SNS stops sending SMS within minutes once the month's spend would pass MonthlySpendLimit; "
         "a new account's limit is 1 USD, a handful of messages.",
-        "https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html",
+        # "We set the spending quota for all new accounts at $1.00 (USD) per month." (the SetSMSAttributes
+        # API page says the default limit is "the maximum allowed", which for a new account is that quota)
+        "https://docs.aws.amazon.com/sns/latest/dg/channels-sms-awssupport-spend-threshold.html",
         "SNS > Mobile > Text messaging (SMS) > Text messaging preferences > Edit > Account spend limit "
         "(above 1 USD needs a quota increase).",
         "aws sns set-sms-attributes --attributes MonthlySpendLimit=10",
