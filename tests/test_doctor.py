@@ -382,7 +382,7 @@ def test_sms_checks_only_where_there_is_an_sms_subscription(deployed: Lab) -> No
 def test_signin_lab_doctor_is_callable_whatever_was_imported_first(deployed: Lab) -> None:
     """`signin_lab.doctor(lab)` diagnoses even after `signin_lab.doctor.chain` bound the name to the package."""
     import signin_lab
-    import signin_lab.doctor.chain  # noqa: F401  (binds signin_lab.doctor to the package)
+    import signin_lab.doctor.chain  # binds signin_lab.doctor to the package
 
     assert ["failure-iam"] == signin_lab.doctor(deployed, alert="failure-iam").alerts
 
@@ -406,3 +406,10 @@ def test_records_path_is_loaded(deployed: Lab, tmp_path: Path) -> None:
     path.write_text(json.dumps({"Records": [record]}))
     finding = doctor(deployed, alert="failure-iam", records=str(path)).finding("failure-iam", "filter.pattern-matches")
     assert "matches 4 of 4 failure-iam records" in finding.read
+
+
+def test_every_rule_cites_an_aws_page() -> None:
+    """Every rule the doctor applies names the AWS documentation (or Knowledge Center) page it comes from."""
+    from signin_lab.doctor.rules import RULES
+
+    assert [] == [k for k, r in RULES.items() if not r.doc.startswith(("https://docs.aws.amazon.com/", "https://repost.aws/"))]
