@@ -246,13 +246,6 @@ RULES: dict[str, Rule] = {
         "AWS End User Messaging SMS > Configurations > Sender IDs > Request sender ID for {country}.",
         "aws pinpoint-sms-voice-v2 request-sender-id --sender-id SIGNIN --iso-country-code {country}",
     ),
-    "email.address": Rule(
-        "endpoint",
-        "The email subscription's endpoint should be the address the alerts are meant for.",
-        "https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html",
-        "SNS > Topics > {topic} > Create subscription: email {endpoint}.",
-        "aws sns subscribe --topic-arn {topic_arn} --protocol email --notification-endpoint {endpoint}",
-    ),
     # -- the EventBridge design ------------------------------------------------------------
     "eventbridge.region": Rule(
         "rule",
