@@ -7,6 +7,7 @@ https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_Describe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -121,3 +122,37 @@ def test_pending_email_subscription_is_broken(stub_lab: StubLab) -> None:
     subs = reader.pages("sns", "list_subscriptions_by_topic", "Subscriptions", TopicArn=arn)
     [finding] = subscription_links(ctx, subs)
     assert ("subscription.confirmed", "BROKEN", True) == (finding.id, finding.status, "PendingConfirmation" in finding.read)
+
+
+def _pattern_finding(lab: StubLab, pattern: str, aws_matches: list[int]) -> Any:
+    """filter.pattern-matches for success-root on a stubbed real account whose TestMetricFilter matches `aws_matches`."""
+    from signin_lab.doctor.chain import filter_links
+    from signin_lab.doctor.patterns import documented_samples, intent
+
+    alert = CONFIG.alert("success-root")
+    samples = documented_samples()
+    kind = [s for s in samples if intent(alert)(s.record)]  # type: ignore[misc]
+    messages = [json.dumps(s.record) for s in kind]
+    name = alert.filter_name
+    t = {"metricName": name, "metricNamespace": "CloudTrailMetrics", "metricValue": "1", "defaultValue": 0.0}
+    logs = lab.stub("logs")
+    logs.add_response("describe_metric_filters", {"metricFilters": [
+        {"filterName": name, "filterPattern": pattern, "metricTransformations": [t], "logGroupName": CONFIG.log_group_name}]},
+        {"logGroupName": CONFIG.log_group_name})
+    logs.add_response("test_metric_filter", {"matches": [{"eventNumber": i + 1, "eventMessage": messages[i], "extractedValues": {}}
+                                                          for i in aws_matches]},
+                      {"filterPattern": pattern, "logEventMessages": messages})
+    ctx = Context(Reader(lab), CONFIG, alert, samples, datetime(2026, 1, 1, tzinfo=UTC), names=names_for(CONFIG, alert))  # type: ignore[arg-type]
+    return filter_links(ctx)[1]
+
+
+def test_real_account_pattern_check_asks_test_metric_filter(stub_lab: StubLab) -> None:
+    """On a real account the same records go to TestMetricFilter (a read); when AWS agrees, the finding says so."""
+    finding = _pattern_finding(stub_lab, CONFIG.alert("success-root").pattern, [0, 1, 2])
+    assert ("OK", True) == (finding.status, finding.read.endswith("logs TestMetricFilter agrees"))
+
+
+def test_real_account_test_metric_filter_answer_wins(stub_lab: StubLab) -> None:
+    """When TestMetricFilter matches fewer records than the kit's engine, AWS's answer sets the status."""
+    finding = _pattern_finding(stub_lab, CONFIG.alert("success-root").pattern, [0])
+    assert ("AT RISK", True) == (finding.status, "TestMetricFilter matches 1 of the first 3" in finding.read)

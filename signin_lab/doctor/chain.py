@@ -12,7 +12,7 @@ from typing import Any
 
 from signin_lab.config import Alert, LabConfig
 from signin_lab.doctor.model import Finding, Status
-from signin_lab.doctor.patterns import Sample, judge
+from signin_lab.doctor.patterns import PatternVerdict, Sample, judge, status_for
 from signin_lab.doctor.reader import (
     Reader,
     ReadError,
@@ -268,10 +268,35 @@ def filter_links(ctx: Context) -> list[Finding]:
     ctx.metric_filter = chosen
     ctx.names.update(filter=chosen["filterName"], pattern=chosen["filterPattern"])
     verdict = judge(alert, chosen["filterPattern"], ctx.samples)
+    if ctx.reader.lab.kind == "aws" and verdict.kind:
+        verdict = _ask_aws(ctx, chosen["filterPattern"], verdict)
     return [
         ctx.f("filter.exists", "OK", f"logs DescribeMetricFilters: {chosen['filterName']} on {cfg.log_group_name}"),
         ctx.f("filter.pattern-matches", verdict.status, verdict.read),
     ]
+
+
+#: TestMetricFilter takes 1 to 50 log event messages
+#: (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html).
+TEST_METRIC_FILTER_MAX = 50
+
+
+def _ask_aws(ctx: Context, pattern: str, verdict: PatternVerdict) -> PatternVerdict:
+    """On real AWS, let TestMetricFilter (a read: it stores nothing) run the same records; AWS's count wins."""
+    import json
+
+    sample = verdict.kind[:TEST_METRIC_FILTER_MAX]
+    messages = [json.dumps(s.record) for s in sample]
+    got = ctx.reader.call("logs", "test_metric_filter", filterPattern=pattern, logEventMessages=messages)
+    if isinstance(got, ReadError):
+        return PatternVerdict(verdict.status, f"{verdict.read}; {got}", verdict.kind, verdict.hits)
+    # Matched by eventMessage: AWS's pages count eventNumber from 0 (API reference) and from 1 (CLI example).
+    matched = {m.get("eventMessage") for m in got.get("matches", [])}
+    aws = tuple(m in matched for m in messages)
+    if aws == verdict.hits[: len(sample)]:
+        return PatternVerdict(verdict.status, f"{verdict.read}; logs TestMetricFilter agrees", verdict.kind, verdict.hits)
+    read = f"{verdict.read}; but logs TestMetricFilter matches {sum(aws)} of the first {len(sample)}: AWS's answer is used"
+    return PatternVerdict(status_for(sum(aws), len(sample)), read, verdict.kind, aws)
 
 
 def _transformation(ctx: Context) -> dict[str, Any] | None:

@@ -40,6 +40,8 @@ class PatternVerdict:
 
     status: Status
     read: str
+    kind: tuple[Sample, ...] = ()  # the records of the alert's kind the pattern was run over
+    hits: tuple[bool, ...] = ()  # whether the pattern matches each of them
 
 
 def intent(alert: Alert) -> Intent | None:
@@ -89,13 +91,20 @@ def judge(alert: Alert, pattern: str, samples: list[Sample]) -> PatternVerdict:
     kind = [s for s in samples if want(s.record)]
     if not kind:
         return PatternVerdict("UNKNOWN", f"none of the {len(samples)} records is of the kind alert {alert.key!r} is for")
-    missed = [s for s in kind if not fp.matches(json.dumps(s.record))]
-    head = f"pattern {pattern} matches {len(kind) - len(missed)} of {len(kind)} {alert.key} records"
+    hits = tuple(fp.matches(json.dumps(s.record)) for s in kind)
+    missed = [s for s, hit in zip(kind, hits, strict=True) if not hit]
+    head = f"pattern {pattern} matches {sum(hits)} of {len(kind)} {alert.key} records"
     if not missed:
-        return PatternVerdict("OK", head)
+        return PatternVerdict("OK", head, tuple(kind), hits)
     nearest, why = _nearest(fp, missed)
-    status: Status = "BROKEN" if len(missed) == len(kind) else "AT RISK"
-    return PatternVerdict(status, f"{head}; nearest miss: {nearest.label}: {why}")
+    return PatternVerdict(status_for(sum(hits), len(kind)), f"{head}; nearest miss: {nearest.label}: {why}", tuple(kind), hits)
+
+
+def status_for(matched: int, total: int) -> Status:
+    """OK when every record of the kind matches, BROKEN when none does, else AT RISK."""
+    if matched == total:
+        return "OK"
+    return "BROKEN" if matched == 0 else "AT RISK"
 
 
 def _leaves(expr: nodes.Expr) -> list[nodes.Expr]:
