@@ -35,7 +35,7 @@ def doctor(
     tested against each filter pattern besides AWS's documented examples. `now`: the time the
     log group's newest event is compared with (default: the wall clock).
     """
-    from signin_lab.doctor import chain, eventbridge, sns
+    from signin_lab.doctor import chain, eventbridge, sns, trail
     from signin_lab.doctor.patterns import documented_samples, user_samples
     from signin_lab.doctor.reader import Reader
 
@@ -54,7 +54,7 @@ def doctor(
     home = cfg.region
     for a in alerts:
         ctx = chain.Context(reader, cfg, a, samples, when, names=chain.names_for(cfg, a))
-        found = chain.trail_links(ctx) + chain.delivery_links(ctx) + chain.log_group_links(ctx)
+        found = trail.trail_links(ctx) + trail.delivery_links(ctx) + chain.log_group_links(ctx)
         found += chain.filter_links(ctx)
         if ctx.trail is not None:
             home = ctx.trail.get("HomeRegion", cfg.region)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from signin_lab.doctor.chain import ROOT_SIGNIN_REGION, Context
+from signin_lab.doctor.chain import Context
 from signin_lab.doctor.model import Finding, Status
 from signin_lab.doctor.reader import ReadError
 from signin_lab.doctor.rules import finding
 from signin_lab.doctor.sns import kms_finding, publish_finding
+from signin_lab.doctor.trail import ROOT_SIGNIN_REGION
 
 ALERT = "eventbridge"
 
