@@ -413,3 +413,12 @@ def test_every_rule_cites_an_aws_page() -> None:
     from signin_lab.doctor.rules import RULES
 
     assert [] == [k for k, r in RULES.items() if not r.doc.startswith(("https://docs.aws.amazon.com/", "https://repost.aws/"))]
+
+
+def test_topic_policy_deny_for_cloudwatch_is_broken(deployed: Lab) -> None:
+    """An explicit Deny on SNS:Publish for CloudWatch overrides the kit's Allow statement."""
+    doc = json.loads(deployed.client("sns").get_topic_attributes(TopicArn=_topic("failure-iam"))["Attributes"]["Policy"])
+    deny = {"Sid": "NoServices", "Effect": "Deny", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": "SNS:Publish", "Resource": _topic("failure-iam")}
+    _set_policy(deployed, "failure-iam", [*doc["Statement"], deny])
+    assert "topic.policy-cloudwatch" == doctor(deployed).headline("failure-iam").id

@@ -127,15 +127,15 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def allows(statement: dict[str, Any], action: str, resource: str | None = None) -> bool:
-    """Whether an Allow statement names `action` (wildcards as IAM reads them) on `resource`.
+def allows(statement: dict[str, Any], action: str, resource: str | None = None, effect: str = "Allow") -> bool:
+    """Whether an Allow (or `effect`) statement names `action` (wildcards as IAM reads them) on `resource`.
 
     IAM action and resource matching: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
     (actions are case-insensitive; `*` matches any characters).
     """
     from fnmatch import fnmatchcase
 
-    if statement.get("Effect") != "Allow":
+    if statement.get("Effect") != effect:
         return False
     if not any(fnmatchcase(action.lower(), str(a).lower()) for a in as_list(statement.get("Action"))):
         return False

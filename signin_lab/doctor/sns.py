@@ -64,12 +64,23 @@ def _region(arn: str) -> str:
 
 
 def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: str, source_arn: str) -> Finding:
-    """Whether the topic policy lets `service` publish for `source_arn` (Allow statements only)."""
+    """Whether the topic policy lets `service` publish for `source_arn`.
+
+    Allow statements with aws:SourceArn / aws:SourceAccount conditions are evaluated; an
+    unconditional Deny breaks it; other conditions and conditional Denies make it AT RISK.
+    """
     from fnmatch import fnmatchcase
 
     arn = attrs.get("TopicArn", ctx.topic_arn or "")
     doc = policy_doc(attrs.get("Policy"))
     account = ctx.cfg.account_id
+    read = "sns GetTopicAttributes Policy: "
+    # An explicit Deny overrides any Allow (IAM policy evaluation logic,
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+    denies = [s for s in statements(doc)
+              if principal_services(s) & {service, "*"} and allows(s, "SNS:Publish", arn, effect="Deny")]
+    if any(not s.get("Condition") for s in denies):
+        return ctx.f(rule_id, "BROKEN", read + f"an unconditional Deny stops {service} publishing")
     verdicts = []
     for s in statements(doc):
         if not (principal_services(s) & {service, "*"}) or not allows(s, "SNS:Publish", arn):
@@ -79,14 +90,18 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
         for op, pairs in conditions.items():
             for key, values in pairs.items():
                 k = key.lower()
-                if k == "aws:sourcearn":
+                if "Not" in op or op.startswith(("ForAnyValue", "ForAllValues")):
+                    unknown.append(f"{op} {key}")
+                elif k == "aws:sourcearn":
                     ok = ok and any(fnmatchcase(source_arn, str(v)) for v in as_list(values))
                 elif k in ("aws:sourceaccount", "aws:sourceowner"):
                     ok = ok and account in [str(v) for v in as_list(values)]
                 else:
                     unknown.append(f"{op} {key}")
         verdicts.append((ok, unknown, s.get("Sid", "")))
-    read = "sns GetTopicAttributes Policy: "
+    if denies:
+        unknown_denies = [f"Deny {s.get('Sid', '')}".strip() for s in denies]
+        verdicts = [(ok, [*u, *unknown_denies], sid) for ok, u, sid in verdicts]
     if any(ok and not unknown for ok, unknown, _ in verdicts):
         return ctx.f(rule_id, "OK", read + f"{service} may publish for {source_arn}")
     if any(ok for ok, _, _ in verdicts):
