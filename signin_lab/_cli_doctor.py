@@ -35,6 +35,9 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
         else:
             verdict = f"BROKEN at {head.link}: {head.id}"
         lines.append(f"{key}: {verdict}")
+        if head is None and risky:
+            lines += _wrap(f"  at risk: {risky[0].id}: ", risky[0].why, width)
+            lines += _wrap("  fix (cli): ", risky[0].cli, width)
         if head is not None:
             lines += _wrap("  read: ", head.read, width)
             lines += _wrap("  why: ", head.why, width)

@@ -90,3 +90,13 @@ def test_cli_broken_alert_exits_one_with_headline(server_lab: Lab, moto_server: 
     lines = out.splitlines()  # the in-test moto server prints its own notes to stdout too
     assert (1, "success-root: BROKEN at action: alarm.actions-enabled") == (rc, next(x for x in lines if x.startswith("success-root")))
     assert "  fix (cli): aws cloudwatch enable-alarm-actions --alarm-names signin-console-success-root" in lines
+
+
+def test_text_names_the_first_link_at_risk(deployed: Lab) -> None:
+    """An alert that still reaches its subscribers but has a link at risk shows that link and its fix."""
+    from signin_lab._cli_doctor import render_text
+
+    deployed.client("cloudtrail").update_trail(Name="events-management", IsMultiRegionTrail=False)
+    lines = render_text(doctor(deployed, alert="success-iam")).splitlines()
+    assert ["success-iam: reaches its subscribers (1 link(s) at risk)", "  at risk: trail.multi-region: Root"] == [
+        lines[0], lines[1][:len("  at risk: trail.multi-region: Root")]]
