@@ -19,7 +19,9 @@ from signin_lab.doctor.reader import Reader, ReadError
 from signin_lab.doctor.rules import finding
 
 #: A log group fed by a trail that logs management events gets events every few minutes; the kit
-#: calls it AT RISK when the newest event is older than a day (a judgement, not an AWS figure).
+#: calls it AT RISK when the newest event is older than a day (a judgement, not an AWS figure; it
+#: is well past lastEventTimestamp's own lag, "typically ... less than an hour from ingestion",
+#: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogStream.html).
 STALE_AFTER = timedelta(days=1)
 
 

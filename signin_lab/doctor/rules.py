@@ -104,7 +104,7 @@ RULES: dict[str, Rule] = {
     "filter.exists": Rule(
         "metric filter",
         "Only a metric filter on the trail's log group turns a sign-in record into a metric datapoint.",
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html",
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricFilter.html",
         "CloudWatch > Log groups > {log_group} > Metric filters > Create metric filter {filter}.",
         "aws logs put-metric-filter --log-group-name {log_group} --filter-name {filter} "
         "--filter-pattern '{pattern}' --metric-transformations "
