@@ -108,7 +108,8 @@ def main() -> None:
     scan_cmd += ["scan", str(root), "--format", "json"]
     base_cmd = [sys.executable, "-c", BASELINE, str(root)]
     # For information: the same scan without the command-line framework's start-up.
-    direct = "import sys; from signin_lab.events.scan import run_scan; run_scan(sys.argv[1:], output='json')"
+    direct = ("import json, sys; from signin_lab.events.scan import run_scan; "
+              "print(json.dumps(run_scan(sys.argv[1:]).to_json()))")
     direct_cmd = [sys.executable, "-c", direct, str(root)]
 
     scan_times, base_times, direct_times = [], [], []

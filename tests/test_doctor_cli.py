@@ -94,7 +94,7 @@ def test_cli_broken_alert_exits_one_with_headline(server_lab: Lab, moto_server: 
 
 def test_text_names_the_first_link_at_risk(deployed: Lab) -> None:
     """An alert that still reaches its subscribers but has a link at risk shows that link and its fix."""
-    from signin_lab._cli_doctor import render_text
+    from signin_lab.cli.doctor import render_text
 
     deployed.client("cloudtrail").update_trail(Name="events-management", IsMultiRegionTrail=False)
     lines = render_text(doctor(deployed, alert="success-iam")).splitlines()

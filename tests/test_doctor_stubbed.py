@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -30,6 +31,7 @@ class StubLab:
     """The part of a Lab the Reader uses: stubbed clients, the kind, the config."""
 
     kind = "aws"
+    target = SimpleNamespace(emulated=False, in_process=False)
 
     def __init__(self) -> None:
         self.config = CONFIG

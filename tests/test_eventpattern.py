@@ -80,9 +80,22 @@ def test_missing_field_never_matches_a_value() -> None:
     assert False is ep.matches({"detail": {}})
 
 
-def test_numbers_match_numerically() -> None:
-    """An exact number matches the same number written differently (300 and 3.0e2)."""
-    assert True is EventPattern({"x": [300]}).matches(json.loads('{"x": 3.0e2}'))
+@pytest.mark.parametrize("written", ["300.0", "3.0e2"])
+def test_exact_numbers_compare_as_written(written: str) -> None:
+    """An exact number does not match the same value written otherwise (300 vs 300.0, 3.0e2)."""
+    event = json.dumps(_event(x=1)).replace('"x": 1', f'"x": {written}')
+    assert False is eventpattern.test({"detail": {"x": [300]}}, event)
+
+
+def test_exact_number_matches_same_spelling() -> None:
+    """An exact number matches the event's number written the same way."""
+    event = json.dumps(_event(x=1)).replace('"x": 1', '"x": 3.0e2')
+    assert True is eventpattern.test('{"detail": {"x": [3.0e2]}}', event)
+
+
+def test_numeric_equals_compares_values() -> None:
+    """numeric "=" compares values: 3.018e2 matches 301.8."""
+    assert True is EventPattern('{"x": [{"numeric": ["=", 3.018e2]}]}').matches({"x": 301.8})
 
 
 def test_number_does_not_match_its_string() -> None:
@@ -208,3 +221,34 @@ def test_test_takes_compiled_pattern() -> None:
 def test_repr_shows_pattern_text() -> None:
     """repr shows the pattern as compact JSON."""
     assert 'EventPattern({"source":["aws.signin"]})' == repr(EventPattern({"source": ["aws.signin"]}))
+
+
+def test_anything_but_never_matches_null() -> None:
+    """anything-but matches strings and numbers only: a null value is not 'anything but'."""
+    assert False is EventPattern({"x": [{"anything-but": "a"}]}).matches({"x": None})
+
+
+def test_anything_but_string_matches_a_number() -> None:
+    """A number is not one of the excluded strings, so anything-but "a" matches 5."""
+    assert True is EventPattern({"x": [{"anything-but": "a"}]}).matches({"x": 5})
+
+
+def test_anything_but_prefix_ignores_numbers() -> None:
+    """anything-but prefix only matches string values."""
+    assert False is EventPattern({"x": [{"anything-but": {"prefix": "a"}}]}).matches({"x": 5})
+
+
+def test_anything_but_in_array_needs_one_other_element() -> None:
+    """An array matches anything-but when one element is not excluded."""
+    ep = EventPattern({"x": [{"anything-but": "a"}]})
+    assert [True, False] == [ep.matches({"x": ["a", "b"]}), ep.matches({"x": ["a", "a"]})]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ({"source": ["aws.signin"]}, False),
+    ({"detail": {"path": [{"wildcard": "dir/*.png"}]}}, True),
+    ({"$or": [{"a": [1]}, {"b": [{"anything-but": {"wildcard": "*/lib/*"}}]}]}, True),
+])
+def test_uses_wildcard(pattern: dict[str, object], expected: bool) -> None:
+    """uses_wildcard finds wildcards anywhere, since such rules have their own per-bus quota."""
+    assert expected is EventPattern(pattern).uses_wildcard

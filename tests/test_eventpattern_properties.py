@@ -8,7 +8,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signin_lab.eventpattern import EventPattern, EventPatternError
+from signin_lab.eventpattern import (
+    EventPattern,
+    EventPatternError,
+    InputTransformerError,
+    transform,
+)
 
 _KEYS = st.sampled_from([
     "source", "detail", "$or", "prefix", "suffix", "anything-but", "numeric", "exists",
@@ -45,3 +50,18 @@ def test_compiled_patterns_match_any_event_without_error(pattern: dict[str, Any]
     except EventPatternError:
         return
     assert isinstance(ep.matches({"detail": event, "source": event}), bool)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60, alphabet=st.sampled_from(list('{}[]":, <>ab\\0-.$'))),
+       st.dictionaries(st.sampled_from(["a", "b", "aws.x"]), st.sampled_from(["$.a", "$.b[0]", "a", "$.*"]),
+                       max_size=3))
+def test_any_template_transforms_or_raises_input_transformer_error(template: str,
+                                                                   paths: dict[str, str]) -> None:
+    """Any InputTemplate and InputPathsMap either give text or raise InputTransformerError."""
+    try:
+        out = transform(paths, template, {"a": "x", "b": [1], "time": "t"})
+    except InputTransformerError as err:
+        assert err.where
+    else:
+        assert isinstance(out, str)

@@ -33,8 +33,16 @@ def test_documented_outputs(group: dict[str, Any], case: dict[str, Any]) -> None
                     ingestion_time=group.get("ingestion_time"))
     if "output_json" in case:
         assert case["output_json"] == json.loads(out)
+    elif case.get("compare") == "json":
+        assert json.loads(case["output"]) == json.loads(out)
     else:
         assert case["output"] == out
+
+
+def test_json_template_keeps_its_layout() -> None:
+    """A JSON template's spacing is kept, as the page's 'Simple JSON' row shows."""
+    out = transform({"i": "$.detail.instance-id"}, '{\n  "instance" : <i>\n}', EVENT)
+    assert '{\n  "instance" : "i-0123456789"\n}' == out
 
 
 @pytest.mark.parametrize(("group", "case"), ERRORS)

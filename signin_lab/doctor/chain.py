@@ -53,7 +53,7 @@ def names_for(cfg: LabConfig, alert: Alert) -> dict[str, str]:
         "trail": cfg.trail_name, "bucket": cfg.bucket, "log_group": cfg.log_group_name,
         "log_group_arn": cfg.log_group_arn(), "role": cfg.role_name, "role_arn": cfg.role_arn(),
         "policy": INLINE_POLICY, "stream_arn": stream_arn(cfg), "filter": alert.filter_name,
-        "pattern": alert.pattern, "metric": alert.metric_name, "namespace": alert.namespace,
+        "pattern": alert.pattern, "metric": alert.metric_name, "namespace": alert.namespace or cfg.metric_namespace,
         "alarm": alert.alarm_name, "alarm_arn": cfg.alarm_arn(alert), "topic": alert.topic_name,
         "topic_arn": cfg.topic_arn(alert), "region": cfg.region,
     }
@@ -88,7 +88,7 @@ def log_group_links(ctx: Context) -> list[Finding]:
         return [*out, unknown(ctx, "log-group.recent-events", streams)]
     newest = max((s.get("lastEventTimestamp") or 0 for s in streams.get("logStreams", [])), default=0)
     if not newest:
-        if r.lab.kind == "aws":
+        if not r.lab.target.emulated:
             return [*out, ctx.f("log-group.recent-events", "AT RISK", "logs DescribeLogStreams: no event has ever arrived")]
         return [*out, ctx.f("log-group.recent-events", "UNKNOWN", "logs DescribeLogStreams: no event yet; "
                             "moto's trail delivers nothing (lab.replay or lab.drill puts records here)")]
@@ -119,7 +119,7 @@ def filter_links(ctx: Context) -> list[Finding]:
     ctx.metric_filter = chosen
     ctx.names.update(filter=chosen["filterName"], pattern=chosen["filterPattern"])
     verdict = judge(alert, chosen["filterPattern"], ctx.samples)
-    if ctx.reader.lab.kind == "aws" and verdict.kind:
+    if not ctx.reader.lab.target.emulated and verdict.kind:
         verdict = _ask_aws(ctx, chosen["filterPattern"], verdict)
     return [
         ctx.f("filter.exists", "OK", f"logs DescribeMetricFilters: {chosen['filterName']} on {cfg.log_group_name}"),
@@ -198,7 +198,7 @@ def alarm_links(ctx: Context, other_regions: list[str]) -> list[Finding]:
                 return [ctx.f("alarm.region", "BROKEN", f"cloudwatch DescribeAlarms: {alert.alarm_name} is in {region}, "
                               f"but the metric filter emits in {cfg.region}")]
         return [ctx.f("alarm.exists", "BROKEN", f"cloudwatch DescribeAlarms ({cfg.region}): no alarm {alert.alarm_name} "
-                      f"and none on {alert.namespace} / {alert.metric_name}")]
+                      f"and none on {alert.namespace or cfg.metric_namespace} / {alert.metric_name}")]
     ctx.alarm = alarms[0]
     ctx.names["alarm"] = ctx.alarm["AlarmName"]
     out = [ctx.f("alarm.exists", "OK", f"cloudwatch DescribeAlarms ({cfg.region}): {ctx.alarm['AlarmName']}, "

@@ -11,16 +11,17 @@ patterns", "Comparison operators", "Amazon EventBridge input transformation") an
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from signin_lab.eventpattern.compiler import (
     MAX_LENGTH,
+    MAX_WILDCARD_RULES_PER_BUS,
     FieldTest,
     ObjectTest,
     compile_pattern,
     load,
+    uses_wildcard,
 )
 from signin_lab.eventpattern.envelope import (
     API_CALL_DETAIL_TYPE,
@@ -35,6 +36,7 @@ from signin_lab.eventpattern.errors import (
     InvalidEventError,
 )
 from signin_lab.eventpattern.matcher import object_matches
+from signin_lab.eventpattern.matchers import loads
 from signin_lab.eventpattern.transform import MAX_VARIABLES, PREDEFINED, transform
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE",
     "MAX_LENGTH",
     "MAX_VARIABLES",
+    "MAX_WILDCARD_RULES_PER_BUS",
     "PREDEFINED",
     "REQUIRED_EVENT_FIELDS",
     "ErrorKind",
@@ -81,6 +84,12 @@ class EventPattern:
             raise InvalidEventError(f"an event is a JSON object, not {type(event).__name__}")
         return object_matches(self.tree, event)
 
+    @property
+    def uses_wildcard(self) -> bool:
+        """Whether the pattern has a wildcard; at most MAX_WILDCARD_RULES_PER_BUS (30) such rules
+        per event bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)."""
+        return uses_wildcard(self.tree)
+
     def __repr__(self) -> str:
         return f"EventPattern({self.text})"
 
@@ -113,7 +122,7 @@ def test(pattern: str | dict[str, Any] | EventPattern, event: str | dict[str, An
     compiled = pattern if isinstance(pattern, EventPattern) else EventPattern(pattern)
     if isinstance(event, str):
         try:
-            parsed = json.loads(event)
+            parsed = loads(event)
         except ValueError as exc:
             raise InvalidEventError(f"the event is not JSON: {exc}") from None
     else:

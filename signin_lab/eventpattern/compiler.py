@@ -32,10 +32,14 @@ from signin_lab.eventpattern.matchers import (
     Suffix,
     Wildcard,
     is_number,
+    loads,
 )
 
 #: TestEventPattern / PutRule EventPattern: "Length Constraints: Maximum length of 4096."
 MAX_LENGTH = 4096
+#: "Rules containing wildcards: Each supported Region: 30 rules per event bus ... This quota cannot
+#: be adjusted." (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)
+MAX_WILDCARD_RULES_PER_BUS = 30
 #: Nesting the kit follows (objects, $or); not an AWS limit, a guard for Python's stack.
 MAX_DEPTH = 64
 
@@ -43,7 +47,9 @@ OR = "$or"
 #: Names event-ruler reserves inside $or (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP).
 RESERVED_IN_OR = frozenset({
     "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard",
-    "numeric", "cidr", "=", "<", "<=", ">", ">=", "regex",
+    "numeric", "cidr", "=", "<", "<=", ">", ">=", "regex", "not-wildcard",
+    "not-equals-ignore-case", "date-after", "date-on-or-after", "date-before",
+    "date-on-or-before", "in-date-range", "ip-address-in-range", "ip-address-not-in-range",
 })
 
 Path = tuple[str | int, ...]
@@ -65,12 +71,21 @@ class ObjectTest:
     ors: tuple[tuple[ObjectTest, ...], ...] = ()
 
 
+def uses_wildcard(test: ObjectTest) -> bool:
+    """Whether a pattern has a wildcard (plain or inside anything-but): such rules count
+    against MAX_WILDCARD_RULES_PER_BUS."""
+    for _key, sub in test.fields:
+        if isinstance(sub, ObjectTest):
+            if uses_wildcard(sub):
+                return True
+        elif any(isinstance(m, Wildcard) or (isinstance(m, AnythingButOf) and any(
+                isinstance(i, Wildcard) for i in m.inner)) for m in sub.matchers):
+            return True
+    return any(uses_wildcard(branch) for group in test.ors for branch in group)
+
+
 def _fail(reason: str, path: Path, kind: ErrorKind = "structure") -> EventPatternError:
     return EventPatternError(reason, json_path(path), kind)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def load(pattern: str | dict[str, Any]) -> tuple[str, Any]:
@@ -81,7 +96,7 @@ def load(pattern: str | dict[str, Any]) -> tuple[str, Any]:
             raise _fail(f"the pattern has {len(text)} characters; EventPattern allows at most "
                         f"{MAX_LENGTH}", (), "too_long")
         try:
-            value = json.loads(text, parse_constant=_reject_constant)
+            value = loads(text)
         except (ValueError, RecursionError) as exc:
             raise _fail(f"not JSON text: {exc}", (), "json") from None
         return text, value

@@ -72,8 +72,7 @@ class InvalidEventError(SigninLabError, ValueError):
 
     def __init__(self, reason: str, field: str = "") -> None:
         self.reason = reason
-        self.field = field
-        super().__init__(reason, field)
+        super().__init__(reason, field, field=field)
 
     def __str__(self) -> str:
         return f"Parameter Event is not valid. ({self.reason})"

@@ -12,6 +12,7 @@ where the guide is silent, the open-source matcher behind EventBridge (aws/event
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -26,6 +27,48 @@ _IPV6 = re.compile(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*")  # event-ruler Constants.IPv6
 def is_number(value: Any) -> bool:
     """A JSON number (bool is not one, though Python says so)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class JsonInt(int):
+    """An integer read from JSON text, keeping the text it was written as."""
+
+    json_text: str
+
+
+class JsonFloat(float):
+    """A number with a fraction or exponent read from JSON text, keeping its text (3.0e2 stays 3.0e2)."""
+
+    json_text: str
+
+
+def parse_int(text: str) -> JsonInt:
+    """json.loads hook: an int that remembers its spelling."""
+    number = JsonInt(text)
+    number.json_text = text
+    return number
+
+
+def parse_float(text: str) -> JsonFloat:
+    """json.loads hook: a float that remembers its spelling."""
+    number = JsonFloat(text)
+    number.json_text = text
+    return number
+
+
+def loads(text: str) -> Any:
+    """JSON text to Python, numbers keeping their spelling; NaN and Infinity refused (not JSON)."""
+    return json.loads(text, parse_int=parse_int, parse_float=parse_float,
+                      parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def number_text(value: float) -> str:
+    """How a number is written: its JSON spelling if read from text, else Python's JSON spelling."""
+    text = getattr(value, "json_text", None)
+    return text if text is not None else json.dumps(value)
 
 
 def as_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -53,9 +96,10 @@ class Matcher:
 
 @dataclass(frozen=True)
 class Exact(Matcher):
-    """`"x"`, `5`, `true`, `null`: equal value and type; numbers compare numerically
-    (`{"numeric": ["=", 3.018e2]}` and event-ruler's exact numbers both do); a string that
-    spells an IP address matches the same address (event-ruler turns it into a one-address range)."""
+    """`"x"`, `5`, `true`, `null`: equal value and type. Numbers compare as written: "For numbers,
+    EventBridge uses string representation. For example, 300, 300.0, and 3.0e2 are not considered
+    equal" (eb-event-patterns.html; `numeric` compares values). A string that spells an IP address
+    matches the same address written otherwise (event-ruler turns it into a one-address range)."""
 
     value: Leaf
 
@@ -64,7 +108,7 @@ class Exact(Matcher):
         if want is None or isinstance(want, bool):
             return value is want
         if is_number(want):
-            return is_number(value) and value == want
+            return is_number(value) and number_text(value) == number_text(want)  # type: ignore[arg-type]
         if not isinstance(value, str):
             return False
         if value == want:
@@ -142,7 +186,12 @@ class Wildcard(Matcher):
 
 @dataclass(frozen=True)
 class Numeric(Matcher):
-    """`{"numeric": [">", 0, "<=", 5]}` and `["=", 3.018e2]`: JSON numbers only (a string "5" is not one)."""
+    """`{"numeric": [">", 0, "<=", 5]}` and `["=", 3.018e2]`: JSON numbers only (a string "5" is not one).
+
+    Range: the guide has said "limited to values between -1.0e9 and +1.0e9 inclusive, with 15
+    digits of precision" (2019-2023 versions of the content-filtering page); the matcher behind it
+    now takes any IEEE 754 double (event-ruler ComparableNumber). The kit takes any finite number.
+    """
 
     low: float = -math.inf
     low_open: bool = True
@@ -184,24 +233,27 @@ class Exists(Matcher):
 
 @dataclass(frozen=True)
 class AnythingBut(Matcher):
-    """`{"anything-but": "x" | 5 | ["a", "b"] | [1, 2]}`: any leaf value not among these
-    (a value of the other type is "anything but" too, as in event-ruler)."""
+    """`{"anything-but": "x" | 5 | ["a", "b"] | [1, 2]}`: any string or number not among these.
+    null and booleans are never "anything but" (event-ruler's Ruler.matches: only textual and
+    numeric values can match ANYTHING_BUT)."""
 
     values: tuple[Leaf, ...]
     numeric: bool = False
 
     def matches(self, value: Leaf) -> bool:
-        if self.numeric:
-            return not (is_number(value) and any(value == v for v in self.values))
-        return not (isinstance(value, str) and value in self.values)
+        if isinstance(value, str):
+            return self.numeric or value not in self.values
+        if is_number(value):
+            return not self.numeric or not any(value == v for v in self.values)
+        return False
 
 
 @dataclass(frozen=True)
 class AnythingButOf(Matcher):
     """`{"anything-but": {"prefix"|"suffix"|"equals-ignore-case"|"wildcard": x | [x, ...]}}`:
-    any leaf value that no inner matcher matches."""
+    any string that no inner matcher matches (strings only, as event-ruler's Ruler.matches)."""
 
     inner: tuple[Matcher, ...]
 
     def matches(self, value: Leaf) -> bool:
-        return not any(m.matches(value) for m in self.inner)
+        return isinstance(value, str) and not any(m.matches(value) for m in self.inner)

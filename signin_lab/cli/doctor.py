@@ -1,8 +1,7 @@
-"""The `signin-lab doctor` command and its text renderer: why didn't my alert fire?
+"""`signin-lab doctor`: why didn't my alert fire? The command and its text renderer.
 
-Registered on the `signin-lab` group by one line at the end of signin_lab/cli.py. Read-only on
-every target, so `--target aws` needs no confirmation. Exit status: 0 when every alert can reach
-its subscribers, 1 when one cannot (a BROKEN link), 2 for bad input (SigninLabError).
+Read-only on every target, so `--target aws` needs no confirmation. Exit status: 0 when every
+alert can reach its subscribers, 1 when one cannot (a BROKEN link), 2 for bad input (SigninLabError).
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from signin_lab.cli.common import EMAIL, SMS, app, open_lab, target_options
+
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.doctor import Diagnosis
 
-EMAIL = "you@example.com"
-SMS = "+447700900123"
 _MARK = {"OK": "ok", "BROKEN": "BROKEN", "AT RISK": "at risk", "UNKNOWN": "unknown"}
 
 
@@ -66,14 +65,12 @@ def _wrap(prefix: str, text: str, width: int) -> list[str]:
                          break_on_hyphens=False, break_long_words=False) or [prefix.rstrip()]
 
 
-@click.command("doctor")
+@app.command("doctor")
 @click.option("--alert", "alert", default=None, help="Only this alert (e.g. success-root).")
 @click.option("--records", "records", default=None, help="Your CloudTrail records (file or folder): each "
               "filter pattern is also tested on them.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--region", default="eu-west-1", show_default=True, envvar="SIGNIN_LAB_REGION", help="AWS Region.")
-@click.option("--target", default=None, envvar="SIGNIN_LAB_TARGET",
-              help="moto (default: in-process), http(s)://host:port (a moto server), or aws (real AWS, read-only).")
+@target_options
 @click.pass_context
 def doctor_command(ctx: click.Context, alert: str | None, records: str | None, output: str,
                    target: str | None, region: str) -> None:
@@ -82,17 +79,16 @@ def doctor_command(ctx: click.Context, alert: str | None, records: str | None, o
     Read-only: only Describe/Get/List calls, so a real account (--target aws) needs no --yes.
     In-process moto starts empty, so there the blog's stack is deployed first.
     """
-    from signin_lab.cli import open_lab
     from signin_lab.doctor import doctor
 
     with open_lab(target, region) as lab:
-        if lab.kind == "moto":
+        if lab.target.in_process:
             lab.deploy(email=EMAIL, sms=SMS)
         diagnosis = doctor(lab, alert=alert, records=records)
     if output == "json":
         click.echo(diagnosis.to_json())
     else:
-        if lab.kind == "moto":
+        if lab.target.in_process:
             click.echo("in-process moto: diagnosing the blog's stack, deployed just now\n")
         click.echo(render_text(diagnosis))
     if not diagnosis.ok:
