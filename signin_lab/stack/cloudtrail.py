@@ -200,7 +200,8 @@ def delete_trail(lab: Lab, config: LabConfig | None = None) -> list[Change]:
         return [Change(SECTION, "trail", cfg.trail_name, "absent")]
     arn = cfg.trail_arn()  # the ARN, not the name: another Region's trail may share the name
     deleted(lambda: ct.stop_logging(Name=arn))
-    if not deleted(lambda: ct.delete_trail(Name=arn)):
+    # DeleteTrail by name: the Regional endpoint's own trail (moto 5.2 deletes by name only).
+    if not deleted(lambda: ct.delete_trail(Name=cfg.trail_name)):
         return [Change(SECTION, "trail", cfg.trail_name, "absent")]  # a racing teardown deleted it
     return [Change(SECTION, "trail", cfg.trail_name, "deleted")]
 
