@@ -106,6 +106,29 @@ def _delete_filter(lab: Lab, cfg: LabConfig, name: str) -> bool:
     return found
 
 
+def _one_copy(lab: Lab, cfg: LabConfig, put: dict[str, Any]) -> None:
+    """On moto, leave exactly one filter of this name after a racing peer's PutMetricFilter
+    appended a second (AWS replaces: one name, one filter). Each repair waits a random moment
+    first so two peers do not repair in step; bounded, and the next deploy repairs whatever a
+    pathological interleaving leaves."""
+    import random
+    import time
+
+    def copies() -> int:
+        return sum(1 for f in _filter_list(lab, cfg) if f["filterName"] == put["filterName"])
+
+    for attempt in range(8):
+        if copies() == 1:
+            return
+        time.sleep(random.uniform(0, 0.05 * (attempt + 1)))  # timing only: results do not depend on it
+        found = copies()
+        if found == 1:
+            return
+        if found > 1:
+            _delete_filter(lab, cfg, put["filterName"])
+        lab.client("logs").put_metric_filter(**put)
+
+
 def _same_transformation(have: dict[str, Any], want: dict[str, Any]) -> bool:
     keys = ("metricName", "metricNamespace", "metricValue", "defaultValue")
     return all(have.get(k) == want.get(k) for k in keys)
@@ -131,12 +154,15 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
             # (AWS's PutMetricFilter replaces: "creates or updates a metric filter",
             # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
             _delete_filter(lab, cfg, alert.filter_name)
-        logs.put_metric_filter(
-            logGroupName=cfg.log_group_name,
-            filterName=alert.filter_name,
-            filterPattern=alert.pattern,
-            metricTransformations=[want],
-        )
+        put = {
+            "logGroupName": cfg.log_group_name,
+            "filterName": alert.filter_name,
+            "filterPattern": alert.pattern,
+            "metricTransformations": [want],
+        }
+        logs.put_metric_filter(**put)
+        if lab.target.emulated:
+            _one_copy(lab, cfg, put)
         changes.append(Change(SECTION, "metric filter", alert.filter_name, "updated" if have else "created"))
     return changes
 
