@@ -63,6 +63,12 @@ def _bucket_exists(lab: Lab, cfg: LabConfig | None = None) -> bool:
             raise _not_ours(cfg) from None
         raise
     if lab.target.emulated and cfg.bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        try:  # not ours, or deleted by a racing teardown since the HeadBucket
+            s3.head_bucket(**owned(cfg))
+        except Exception as exc:
+            if is_not_found(exc):
+                return False
+            raise
         raise _not_ours(cfg)
     return True
 
