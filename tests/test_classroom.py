@@ -56,7 +56,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
         barrier.wait()
         try:
             out[i] = call()
-        except Exception as exc:  # kept to be asserted on
+        except Exception as exc:  # noqa: BLE001 - kept, to be asserted on
             out[i] = exc
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING
 
 from signin_lab.aws_errors import is_not_found
 from signin_lab.stack.changes import Action, Change
-from signin_lab.stack.policies import cloudtrail_logs_policy, cloudtrail_trust_policy, log_stream_regions
+from signin_lab.stack.policies import (
+    cloudtrail_logs_policy,
+    cloudtrail_trust_policy,
+    log_stream_regions,
+)
 from signin_lab.stack.races import created, deleted
 
 if TYPE_CHECKING:  # pragma: no cover
