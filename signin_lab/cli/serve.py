@@ -22,6 +22,8 @@ def serve(port: int, host: str, learners: int | None) -> None:
 
     running = start(host, port)
     click.echo(f"signin-lab: moto server listening on {running.url}")
+    if host.strip().strip("[]") in ("0.0.0.0", "::"):
+        click.echo("  (listening on every address: learners use this machine's name or address in the URL)")
     if learners:
         click.echo(f"  {learners} learners, each in their own account: each pastes their line, then opens the notebooks")
         for learner in running.roster(learners).learners:
