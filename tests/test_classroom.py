@@ -254,3 +254,17 @@ def test_trust_policy_is_scoped_to_the_accounts_trail(server: RunningServer) -> 
         "StringEquals": {"aws:SourceAccount": A},
         "ArnLike": {"aws:SourceArn": f"arn:aws:cloudtrail:*:{A}:trail/events-management"},
     } == role["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+
+
+def test_cli_deploy_uses_the_learners_account(server: RunningServer, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`signin-lab deploy` with SIGNIN_LAB_TARGET and SIGNIN_LAB_ACCOUNT builds in that account only."""
+    from signin_lab.cli import main
+
+    monkeypatch.setenv("SIGNIN_LAB_TARGET", server.url)
+    monkeypatch.setenv("SIGNIN_LAB_ACCOUNT", B)
+    with pytest.raises(SystemExit):
+        main(["deploy", "--email", EMAIL])
+    capsys.readouterr()
+    counts = [len(leftovers(Lab.endpoint(server.url, account=x))["topics"]) for x in (A, B)]
+    assert [0, 4] == counts
