@@ -268,3 +268,11 @@ def test_cli_deploy_uses_the_learners_account(server: RunningServer, monkeypatch
     capsys.readouterr()
     counts = [len(leftovers(Lab.endpoint(server.url, account=x))["topics"]) for x in (A, B)]
     assert [0, 4] == counts
+
+
+def test_deploys_in_two_regions_at_once_keep_both_in_the_role_policy(server: RunningServer) -> None:
+    """Two Regions deploying at once both end up in the role's policy (neither overwrites the other)."""
+    us, eu = Lab.endpoint(server.url, "us-east-1", account=A), Lab.endpoint(server.url, "eu-west-1", account=A)
+    at_once(lambda: us.deploy(email=EMAIL), lambda: eu.deploy(email=EMAIL))
+    policy: Any = current_policy(eu)
+    assert sorted([log_stream_arn(eu.config), log_stream_arn(us.config)]) == policy["Statement"][0]["Resource"]

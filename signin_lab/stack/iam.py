@@ -85,9 +85,28 @@ def ensure_role(lab: Lab) -> list[Change]:
     wanted = cloudtrail_logs_policy(cfg, log_stream_regions(cfg, current))  # other Regions kept
     if current != wanted:
         iam.put_role_policy(RoleName=cfg.role_name, PolicyName=INLINE_POLICY, PolicyDocument=json.dumps(wanted))
+        _keep_region(lab, cfg)
     action: Action = "created" if current is None else ("updated" if current != wanted else "unchanged")
     changes.append(Change(SECTION, "role policy", INLINE_POLICY, action))
     return changes
+
+
+def _keep_region(lab: Lab, cfg: LabConfig) -> None:
+    """IAM has no compare-and-set: a deploy in another Region at the same moment may write its
+    policy over this one. Read it back after a random pause and merge this Region in again while
+    it is missing (bounded; a redeploy repairs what a pathological interleaving leaves)."""
+    import random
+    import time
+
+    for attempt in range(5):
+        time.sleep(random.uniform(0.05, 0.2 * (attempt + 1)) if lab.target.emulated else 1.0)
+        regions = log_stream_regions(cfg, current_policy(lab, cfg))
+        if cfg.region in regions:
+            return
+        merged = cloudtrail_logs_policy(cfg, regions)
+        lab.client("iam").put_role_policy(
+            RoleName=cfg.role_name, PolicyName=INLINE_POLICY, PolicyDocument=json.dumps(merged)
+        )
 
 
 def delete_role(lab: Lab, config: LabConfig | None = None) -> list[Change]:
