@@ -1,0 +1,449 @@
+"""Exam practice: scenario questions stored as data, graded in a live kernel, answers folded until opened.
+
+Each notebook's questions live in `signin_lab/data/quiz_NN.json`; the exams and the objectives
+they may cite (task statements, or domains where only the domain is verified) live in
+`signin_lab/data/quiz_exams.json`, each exam with the guide page it was read from. Nothing here
+prints: `Quiz`, `Results` and `ExamMap` render themselves (`_repr_html_`, `_repr_markdown_`) in a
+notebook and on the documentation site, with every answer inside an HTML `<details>` element.
+
+    quiz = load("03")                  # shows the questions
+    quiz.check({"03-1": "B", ...})     # right or wrong, with the explanation; None = not answered
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
+
+from signin_lab.errors import SigninLabError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+LETTERS = ("A", "B", "C", "D")
+Status = Literal["right", "wrong", "unanswered"]
+_DATA = "data"
+_CODE = re.compile(r"`([^`]+)`")
+
+
+# -- the data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exam:
+    """One AWS certification exam: its code, name, guide page and the objectives questions cite."""
+
+    code: str
+    name: str
+    guide: str
+    note: str
+    domains: Mapping[str, str]
+    tasks: Mapping[str, str]
+
+    def label(self, objective: str) -> str:
+        """'Task 4.2: Instrument code for observability' or 'Domain 1: Detection'."""
+        if objective in self.tasks:
+            return f"Task {objective}: {self.tasks[objective]}"
+        if objective in self.domains:
+            return f"Domain {objective}: {self.domains[objective]}"
+        raise SigninLabError(f"{self.code}: no task or domain {objective!r} in quiz_exams.json")
+
+
+@dataclass(frozen=True)
+class ExamRef:
+    """An exam code and the task statement (e.g. "4.2") or domain (e.g. "1") a question serves."""
+
+    code: str
+    objective: str
+
+    def label(self) -> str:
+        """The objective spelt out, e.g. 'DVA-C02 Task 4.2: Instrument code for observability'."""
+        return f"{self.code} {exams()[self.code].label(self.objective)}"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option: its letter, its text, and why it is right or wrong."""
+
+    letter: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A scenario question with four options, exactly one right, and the AWS page it rests on."""
+
+    id: str
+    topic: str
+    scenario: str
+    options: tuple[Option, ...]
+    answer: str
+    exams: tuple[ExamRef, ...]
+    source: str
+    source_title: str
+
+    def option(self, letter: str) -> Option:
+        """The option with this letter (A-D)."""
+        for opt in self.options:
+            if opt.letter == letter:
+                return opt
+        raise SigninLabError(f"question {self.id}: no option {letter!r}; expected one of A, B, C, D")
+
+    def grade(self, answer: str | None) -> Verdict:
+        """Right, wrong or unanswered; `answer` is a letter A-D (any case) or None."""
+        if answer is None:
+            return Verdict(self, None, "unanswered")
+        if not isinstance(answer, str) or answer.strip().upper() not in LETTERS:
+            raise SigninLabError(f"answer for {self.id}: {answer!r} is not one of A, B, C, D", field=self.id)
+        letter = answer.strip().upper()
+        return Verdict(self, letter, "right" if letter == self.answer else "wrong")
+
+    def _repr_html_(self) -> str:
+        return _question_html(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The grade of one answer: the question, the letter given (None if unanswered), the status."""
+
+    question: Question
+    given: str | None
+    status: Status
+
+    @property
+    def right(self) -> bool:
+        """True when the given letter is the right answer."""
+        return self.status == "right"
+
+    def __str__(self) -> str:
+        q = self.question
+        if self.status == "unanswered":
+            return f"… {q.id}: not answered yet"
+        assert self.given is not None
+        mark = "✔" if self.status == "right" else "✘"
+        return f"{mark} {q.id}: {self.given}. {q.option(self.given).why}"
+
+    def _repr_html_(self) -> str:
+        return _verdict_html(self)
+
+
+# -- collections that render themselves -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Results:
+    """The verdicts for one notebook's answers, in question order."""
+
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """(right answers, questions)."""
+        return sum(v.right for v in self.verdicts), len(self.verdicts)
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self.verdicts)
+
+    def __str__(self) -> str:
+        right, total = self.score
+        answered = sum(v.status != "unanswered" for v in self.verdicts)
+        head = (f"{right} of {total} right" if answered else
+                f"Not answered yet: set each answer above to a letter, A to D ({total} questions).")
+        return "\n".join([head, *map(str, self.verdicts)])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        right, total = self.score
+        answered = sum(v.status != "unanswered" for v in self.verdicts)
+        head = (f"<p><strong>{right} of {total} right</strong></p>" if answered else
+                f"<p>Not answered yet: set each answer above to a letter, A to D ({total} questions).</p>")
+        return '<div class="signin-lab-quiz-results">' + head + "".join(map(_verdict_html, self.verdicts)) + "</div>"
+
+    def _repr_markdown_(self) -> str:
+        return self._repr_html_()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per question: id, given, status, right answer."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(v.question.id, v.given, v.status, v.question.answer) for v in self.verdicts],
+            columns=["question", "given", "status", "answer"],
+        )
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """One notebook's exam-practice questions."""
+
+    notebook: str
+    questions: tuple[Question, ...]
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The question ids, in order (e.g. "03-1", "03-2", ...)."""
+        return tuple(q.id for q in self.questions)
+
+    def question(self, qid: str) -> Question:
+        """The question with this id."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise SigninLabError(f"{self.notebook}: no question {qid!r}; its questions are {', '.join(self.ids)}")
+
+    def blank(self) -> dict[str, None]:
+        """An answer sheet with every question unanswered: {"03-1": None, ...}."""
+        return dict.fromkeys(self.ids)
+
+    def check(self, answers: Mapping[str, str | None]) -> Results:
+        """Grade an answer sheet {question id: letter or None}; a missing id counts as unanswered.
+
+        An id that is not one of this notebook's questions, or an answer that is not A-D, raises
+        SigninLabError naming it; a wrong letter does not raise: its verdict says why it is wrong.
+        """
+        unknown = sorted(set(answers) - set(self.ids))
+        if unknown:
+            raise SigninLabError(
+                f"{self.notebook}: no question {', '.join(map(repr, unknown))}; its questions are {', '.join(self.ids)}"
+            )
+        return Results(tuple(q.grade(answers.get(q.id)) for q in self.questions))
+
+    def __str__(self) -> str:
+        lines = []
+        for q in self.questions:
+            lines += [f"{q.id} · {q.topic}", q.scenario]
+            lines += [f"  {o.letter}. {o.text}" for o in q.options]
+            lines.append("")
+        return "\n".join(lines).rstrip()
+
+    def __repr__(self) -> str:
+        return f"Quiz({self.notebook!r}, {len(self)} questions: {', '.join(self.ids)})"
+
+    def _repr_html_(self) -> str:
+        return '<div class="signin-lab-quiz">' + "".join(map(_question_html, self.questions)) + "</div>"
+
+    def _repr_markdown_(self) -> str:
+        return self._repr_html_()
+
+    def frame(self) -> pd.DataFrame:
+        """One row per question: id, topic, answer, exam objectives, source."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(q.id, q.topic, q.answer, "; ".join(e.label() for e in q.exams), q.source) for q in self.questions],
+            columns=["question", "topic", "answer", "exams", "source"],
+        )
+
+
+@dataclass(frozen=True)
+class ExamMap:
+    """Which exam objectives each notebook's questions serve, derived from the question data."""
+
+    rows: tuple[tuple[str, str, tuple[str, ...]], ...]  # (notebook, exam code, objectives)
+
+    def frame(self) -> pd.DataFrame:
+        """Notebooks down, exam codes across; a cell lists tasks ("4.1, 4.2") or domains ("D1")."""
+        import pandas as pd
+
+        codes = list(exams())
+        table: dict[str, dict[str, str]] = {}
+        for notebook, code, objectives in self.rows:
+            short = [o if "." in o else f"D{o}" for o in objectives]
+            table.setdefault(notebook, dict.fromkeys(codes, ""))[code] = ", ".join(short)
+        frame = pd.DataFrame.from_dict(table, orient="index", columns=codes)
+        frame.index.name = "notebook"
+        return frame
+
+    def legend(self) -> pd.DataFrame:
+        """Every objective the map cites, spelt out: exam, objective, name, exam guide."""
+        import pandas as pd
+
+        used = sorted({(code, o) for _, code, objectives in self.rows for o in objectives},
+                      key=lambda r: (list(exams()).index(r[0]), _objective_key(r[1])))
+        return pd.DataFrame(
+            [(code, o if "." in o else f"D{o}", exams()[code].label(o), exams()[code].guide) for code, o in used],
+            columns=["exam", "objective", "name", "exam guide"],
+        )
+
+    def _repr_html_(self) -> str:
+        codes = list(exams())
+        names = "".join(f'<th title="{html.escape(exams()[c].name)}">{html.escape(c)}</th>' for c in codes)
+        body = "".join(
+            f"<tr><th>{html.escape(str(nb))}</th>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in codes)
+            + "</tr>"
+            for nb, row in self.frame().iterrows()
+        )
+        legend = "".join(
+            f"<li><strong>{html.escape(r.exam)} {html.escape(r.objective)}</strong>: {html.escape(r.name)}</li>"
+            for r in self.legend().itertuples()
+        )
+        guides = "".join(
+            f'<li><a href="{html.escape(e.guide)}">{html.escape(e.code)}: {html.escape(e.name)}</a></li>'
+            for e in exams().values()
+        )
+        return (f'<table class="signin-lab-exam-map"><thead><tr><th>notebook</th>{names}</tr></thead>'
+                f"<tbody>{body}</tbody></table><details><summary>What each objective is</summary>"
+                f"<ul>{legend}</ul><p>Exam guides:</p><ul>{guides}</ul></details>")
+
+    def _repr_markdown_(self) -> str:
+        return self._repr_html_()
+
+    def __repr__(self) -> str:
+        return self.frame().to_string()
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def _read(name: str) -> Any:
+    path = resources.files("signin_lab").joinpath(f"{_DATA}/{name}")
+    try:
+        return orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise SigninLabError(f"signin_lab/{_DATA}/{name}: no such quiz data file") from None
+    except orjson.JSONDecodeError as exc:
+        raise SigninLabError(f"signin_lab/{_DATA}/{name}: not valid JSON ({exc})") from None
+
+
+@cache
+def exams() -> dict[str, Exam]:
+    """The exams questions may cite, by code (quiz_exams.json), in the order the exam map shows them."""
+    return {
+        code: Exam(code, e["name"], e["guide"], e["note"], dict(e["domains"]), dict(e["tasks"]))
+        for code, e in _read("quiz_exams.json")["exams"].items()
+    }
+
+
+def notebooks() -> tuple[str, ...]:
+    """The notebooks with exam practice, e.g. ("00_overview", ..., "09_beyond"), in course order."""
+    return tuple(_index())
+
+
+@cache
+def _index() -> dict[str, str]:
+    """{notebook: data file name}, from the files present."""
+    folder = resources.files("signin_lab").joinpath(_DATA)
+    found: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if re.fullmatch(r"quiz_\d\d\.json", entry.name):
+            found[_read(entry.name)["notebook"]] = entry.name
+    return found
+
+
+def _resolve(notebook: str) -> str:
+    names = notebooks()
+    matches = [n for n in names if n == notebook or n[:2] == notebook]
+    if len(matches) != 1:
+        raise SigninLabError(f"notebook={notebook!r}: no exam practice; expected one of {', '.join(names)}")
+    return matches[0]
+
+
+def _question(raw: Mapping[str, Any], where: str) -> Question:
+    qid = raw.get("id", "?")
+    at = f"{where}, question {qid}"
+    options = raw.get("options") or {}
+    if sorted(options) != list(LETTERS):
+        raise SigninLabError(f"{at}: options must be exactly A, B, C, D (got {', '.join(sorted(options))})")
+    if raw.get("answer") not in LETTERS:
+        raise SigninLabError(f"{at}: answer {raw.get('answer')!r} is not one of A, B, C, D")
+    opts = []
+    for letter in LETTERS:
+        text, why = options[letter].get("text", ""), options[letter].get("why", "")
+        if not text.strip() or not why.strip():
+            raise SigninLabError(f"{at}: option {letter} needs a text and a why")
+        opts.append(Option(letter, text, why))
+    refs = tuple(ExamRef(e["code"], e["objective"]) for e in raw.get("exams", ()))
+    if not refs:
+        raise SigninLabError(f"{at}: name at least one exam and objective")
+    for ref in refs:
+        if ref.code not in exams():
+            raise SigninLabError(f"{at}: exam {ref.code!r} is not in quiz_exams.json ({', '.join(exams())})")
+        exams()[ref.code].label(ref.objective)
+    source = raw.get("source") or {}
+    if not str(source.get("url", "")).startswith("https://docs.aws.amazon.com/"):
+        raise SigninLabError(f"{at}: source.url must be an AWS documentation page")
+    return Question(qid, raw["topic"], raw["scenario"], tuple(opts), raw["answer"], refs,
+                    source["url"], source.get("title", source["url"]))
+
+
+@cache
+def load(notebook: str) -> Quiz:
+    """One notebook's questions, by name ("03_cloudtrail") or number ("03"); validated on load."""
+    name = _resolve(notebook)
+    file = _index()[name]
+    data = _read(file)
+    questions = tuple(_question(q, f"signin_lab/{_DATA}/{file}") for q in data["questions"])
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise SigninLabError(f"signin_lab/{_DATA}/{file}: question ids repeat: {', '.join(ids)}")
+    return Quiz(name, questions)
+
+
+def exam_map() -> ExamMap:
+    """For each notebook, the exam objectives its questions serve (the table in notebook 00)."""
+    rows = []
+    for name in notebooks():
+        served: dict[str, list[str]] = {}
+        for q in load(name):
+            for ref in q.exams:
+                if ref.objective not in served.setdefault(ref.code, []):
+                    served[ref.code].append(ref.objective)
+        for code in exams():
+            if code in served:
+                rows.append((name, code, tuple(sorted(served[code], key=_objective_key))))
+    return ExamMap(tuple(rows))
+
+
+def _objective_key(objective: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in objective.split("."))
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _inline(text: str) -> str:
+    """HTML-escape, then `code` spans: the only markup question data uses."""
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text, quote=False))
+
+
+def _explanations(q: Question) -> str:
+    right = q.option(q.answer)
+    wrong = "".join(f"<li><strong>{o.letter}</strong>: {_inline(o.why)}</li>" for o in q.options if o.letter != q.answer)
+    return (f"<p><strong>{q.answer}</strong>. {_inline(right.why)}</p><ul>{wrong}</ul>"
+            f'<p>Source: <a href="{html.escape(q.source)}">{html.escape(q.source_title)}</a></p>')
+
+
+def _question_html(q: Question) -> str:
+    options = "".join(f"<li><strong>{o.letter}.</strong> {_inline(o.text)}</li>" for o in q.options)
+    served = "; ".join(html.escape(e.label()) for e in q.exams)
+    return (f'<div class="signin-lab-question" id="question-{q.id}">'
+            f"<p><strong>{q.id} · {_inline(q.topic)}</strong></p><p>{_inline(q.scenario)}</p>"
+            f'<ul style="list-style: none">{options}</ul><p><small>Exams: {served}</small></p>'
+            f"<details><summary>Answer and explanation</summary>{_explanations(q)}</details></div>")
+
+
+def _verdict_html(v: Verdict) -> str:
+    q = v.question
+    if v.status == "unanswered":
+        return f"<p>… {q.id}: not answered yet</p>"
+    assert v.given is not None
+    if v.status == "right":
+        return f"<p>✔ {q.id}: <strong>{v.given}</strong>. {_inline(q.option(v.given).why)}</p>"
+    return (f"<p>✘ {q.id}: <strong>{v.given}</strong>. {_inline(q.option(v.given).why)}</p>"
+            f"<details><summary>The right answer</summary>{_explanations(q)}</details>")
