@@ -47,13 +47,18 @@ class Exam:
     domains: Mapping[str, str]
     tasks: Mapping[str, str]
 
+    def title(self, objective: str) -> str:
+        """The task statement or domain name as the exam guide words it, e.g. 'Detection'."""
+        if objective in self.tasks:
+            return self.tasks[objective]
+        if objective in self.domains:
+            return self.domains[objective]
+        raise SigninLabError(f"{self.code}: no task or domain {objective!r} in quiz_exams.json")
+
     def label(self, objective: str) -> str:
         """'Task 4.2: Instrument code for observability' or 'Domain 1: Detection'."""
-        if objective in self.tasks:
-            return f"Task {objective}: {self.tasks[objective]}"
-        if objective in self.domains:
-            return f"Domain {objective}: {self.domains[objective]}"
-        raise SigninLabError(f"{self.code}: no task or domain {objective!r} in quiz_exams.json")
+        kind = "Task" if objective in self.tasks else "Domain"
+        return f"{kind} {objective}: {self.title(objective)}"
 
 
 @dataclass(frozen=True)
@@ -271,13 +276,13 @@ class ExamMap:
         return frame
 
     def legend(self) -> pd.DataFrame:
-        """Every objective the map cites, spelt out: exam, objective, name, exam guide."""
+        """Every objective the map cites, spelt out: exam, objective ("4.2" or "D1"), name, exam guide."""
         import pandas as pd
 
         used = sorted({(code, o) for _, code, objectives in self.rows for o in objectives},
                       key=lambda r: (list(exams()).index(r[0]), _objective_key(r[1])))
         return pd.DataFrame(
-            [(code, o if "." in o else f"D{o}", exams()[code].label(o), exams()[code].guide) for code, o in used],
+            [(code, o if "." in o else f"D{o}", exams()[code].title(o), exams()[code].guide) for code, o in used],
             columns=["exam", "objective", "name", "exam guide"],
         )
 

@@ -226,7 +226,7 @@ def test_exam_map_legend_spells_out_each_objective() -> None:
     """Every objective in the legend has its exam guide's name, e.g. SCS-C03 D1 is Detection."""
     legend = quiz.exam_map().legend()
     row = legend[(legend.exam == "SCS-C03") & (legend.objective == "D1")].iloc[0]
-    assert "Domain 1: Detection" == row["name"]
+    assert "Detection" == row["name"]
 
 
 # -- the notebooks ----------------------------------------------------------------------------
