@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from signin_lab import quiz
+from signin_lab import Lab, quiz
 from signin_lab.errors import SigninLabError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,3 +260,72 @@ def test_notebook_ends_with_key_takeaways(number: str) -> None:
 def test_overview_shows_the_exam_map() -> None:
     """Notebook 00 displays quiz.exam_map()."""
     assert any("quiz.exam_map()" in c.source for c in _notebook("00").cells if c.cell_type == "code")
+
+
+# -- the exercises' solutions hold ------------------------------------------------------------
+
+FEDERATED_SOLUTION = '{ $.eventName = "ConsoleLogin" && $.userIdentity.type = "AssumedRole" }'
+
+
+def _federated_corpus() -> list[dict]:
+    from signin_lab.events import samples
+
+    return samples.aws_examples() + samples.quiet_month()
+
+
+def _federated_matches(pattern: str) -> set[int]:
+    from signin_lab.filterpattern import FilterPattern
+
+    fp = FilterPattern(pattern)
+    return {i for i, r in enumerate(_federated_corpus()) if fp.matches(json.dumps(r, separators=(",", ":")))}
+
+
+def test_federated_solution_matches_exactly_the_role_sign_ins() -> None:
+    """Notebook 05's solution matches every ConsoleLogin by AssumedRole in its corpus, and only those."""
+    wanted = {i for i, r in enumerate(_federated_corpus())
+              if r["eventName"] == "ConsoleLogin" and r["userIdentity"]["type"] == "AssumedRole"}
+    assert (3, wanted) == (len(wanted), _federated_matches(FEDERATED_SOLUTION))
+
+
+@pytest.mark.parametrize("near_miss", [
+    '{ $.userIdentity.type = "AssumedRole" }',
+    '{ $.eventSource = "signin.amazonaws.com" && $.userIdentity.type = "AssumedRole" }',
+    '{ $.eventName = "ConsoleLogin" && $.userIdentity.type = "assumedrole" }',
+])
+def test_federated_near_misses_fail(near_miss: str) -> None:
+    """Notebook 05's near misses match a different set than the solution."""
+    assert _federated_matches(FEDERATED_SOLUTION) != _federated_matches(near_miss)
+
+
+def test_blog_filters_match_no_federated_sign_in() -> None:
+    """None of the blog's four filters, as deployed, matches a federated ConsoleLogin."""
+    from signin_lab.config import LabConfig
+    from signin_lab.filterpattern import FilterPattern
+
+    patterns = [FilterPattern(a.pattern) for a in LabConfig().alerts]
+    federated = [json.dumps(r) for r in _federated_corpus()
+                 if r["eventName"] == "ConsoleLogin" and r["userIdentity"]["type"] == "AssumedRole"]
+    assert [] == [m for m in federated if any(p.matches(m) for p in patterns)]
+
+
+def test_single_region_trail_misses_41_of_44_sample_sign_ins(lab: Lab) -> None:
+    """Notebook 03's solution: replayed through a single-Region trail in eu-west-1, 3 of 44 sign-ins arrive."""
+    from datetime import UTC, datetime, timedelta
+
+    from signin_lab.events import samples
+
+    bob = datetime(2025, 3, 4, 8, 55, tzinfo=UTC)
+    records = [*samples.blog_test_signins(), *samples.password_guessing(), *samples.root_at_night(),
+               samples.console_login("success", "iam", bob, region="eu-west-1", user_name="bob", seed=21),
+               samples.console_login("failure", "iam", bob + timedelta(days=1), region="eu-west-1",
+                                     user_name="bob", seed=22),
+               samples.console_login("success", "iam", bob + timedelta(days=1, minutes=1), region="eu-west-1",
+                                     user_name="bob", seed=23)]
+    lab.deploy(email="you@example.com", trail_multi_region=False)
+    lab.replay(sorted(records, key=lambda r: r["eventTime"]))
+    logs = lab.client("logs")
+    arrived = [json.loads(e["message"])
+               for page in logs.get_paginator("filter_log_events").paginate(logGroupName=lab.config.log_group_name)
+               for e in page["events"]]
+    signins = sum(r["eventName"] == "ConsoleLogin" for r in records)
+    assert (44, 3) == (signins, sum(r["eventName"] == "ConsoleLogin" for r in arrived))
