@@ -12,6 +12,8 @@ import pytest
 
 from signin_lab import Lab, quiz
 from signin_lab.errors import SigninLabError
+from signin_lab.quiz import data as quiz_data
+from signin_lab.quiz import render as quiz_render
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN_EXAMS = {"DVA-C02", "SOA-C03", "SAA-C03", "SCS-C03"}
@@ -101,7 +103,7 @@ def test_loader_refuses_three_options() -> None:
     raw = json.loads(DATA.joinpath("quiz_03.json").read_text())["questions"][0]
     del raw["options"]["D"]
     with pytest.raises(SigninLabError, match="question 03-1: options must be exactly A, B, C, D"):
-        quiz._question(raw, "test")
+        quiz_data._question(raw, "test")
 
 
 def test_loader_refuses_an_unknown_exam() -> None:
@@ -109,7 +111,7 @@ def test_loader_refuses_an_unknown_exam() -> None:
     raw = json.loads(DATA.joinpath("quiz_03.json").read_text())["questions"][0]
     raw["exams"] = [{"code": "SOA-C02", "objective": "1"}]
     with pytest.raises(SigninLabError, match="exam 'SOA-C02' is not in quiz_exams.json"):
-        quiz._question(raw, "test")
+        quiz_data._question(raw, "test")
 
 
 def test_loader_refuses_an_unknown_objective() -> None:
@@ -117,7 +119,7 @@ def test_loader_refuses_an_unknown_objective() -> None:
     raw = json.loads(DATA.joinpath("quiz_03.json").read_text())["questions"][0]
     raw["exams"] = [{"code": "DVA-C02", "objective": "9.9"}]
     with pytest.raises(SigninLabError, match="DVA-C02: no task or domain '9.9'"):
-        quiz._question(raw, "test")
+        quiz_data._question(raw, "test")
 
 
 def test_unknown_notebook_is_refused() -> None:
@@ -198,7 +200,7 @@ def test_rendering_is_deterministic() -> None:
 
 def test_code_spans_become_code_elements_and_html_is_escaped() -> None:
     """Backticks become <code>, and < > & in the data are escaped."""
-    assert "<code>a &lt; b</code> &amp; c" == quiz._inline("`a < b` & c")
+    assert "<code>a &lt; b</code> &amp; c" == quiz_render.inline("`a < b` & c")
 
 
 def test_wrong_verdict_folds_the_right_answer() -> None:

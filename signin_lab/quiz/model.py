@@ -1,36 +1,28 @@
-"""Exam practice: scenario questions stored as data, graded in a live kernel, answers folded until opened.
-
-Each notebook's questions live in `signin_lab/data/quiz_NN.json`; the exams and the objectives
-they may cite (task statements, or domains where only the domain is verified) live in
-`signin_lab/data/quiz_exams.json`, each exam with the guide page it was read from. Nothing here
-prints: `Quiz`, `Results` and `ExamMap` render themselves (`_repr_html_`, `_repr_markdown_`) in a
-notebook and on the documentation site, with every answer inside an HTML `<details>` element.
-
-    quiz = load("03")                  # shows the questions
-    quiz.check({"03-1": "B", ...})     # right or wrong, with the explanation; None = not answered
-"""
+"""Exam practice as data: exams, questions, verdicts, and the collections that render themselves."""
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
-
-import orjson
+from typing import TYPE_CHECKING, Literal
 
 from signin_lab.errors import SigninLabError
+from signin_lab.quiz.render import question_html, verdict_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+
 LETTERS = ("A", "B", "C", "D")
 Status = Literal["right", "wrong", "unanswered"]
-_DATA = "data"
-_CODE = re.compile(r"`([^`]+)`")
+
+
+def exams() -> dict[str, Exam]:
+    """The exam registry (signin_lab.quiz.data.exams), imported on use: data imports this module."""
+    from signin_lab.quiz.data import exams as registry
+
+    return registry()
 
 
 # -- the data ---------------------------------------------------------------------------------
@@ -112,7 +104,7 @@ class Question:
         return Verdict(self, letter, "right" if letter == self.answer else "wrong")
 
     def _repr_html_(self) -> str:
-        return _question_html(self)
+        return question_html(self)
 
 
 @dataclass(frozen=True)
@@ -137,7 +129,7 @@ class Verdict:
         return f"{mark} {q.id}: {self.given}. {q.option(self.given).why}"
 
     def _repr_html_(self) -> str:
-        return _verdict_html(self)
+        return verdict_html(self)
 
 
 # -- collections that render themselves -------------------------------------------------------
@@ -172,7 +164,7 @@ class Results:
         answered = sum(v.status != "unanswered" for v in self.verdicts)
         head = (f"<p><strong>{right} of {total} right</strong></p>" if answered else
                 f"<p>Not answered yet: set each answer above to a letter, A to D ({total} questions).</p>")
-        return '<div class="signin-lab-quiz-results">' + head + "".join(map(_verdict_html, self.verdicts)) + "</div>"
+        return '<div class="signin-lab-quiz-results">' + head + "".join(map(verdict_html, self.verdicts)) + "</div>"
 
     def _repr_markdown_(self) -> str:
         return self._repr_html_()
@@ -241,7 +233,7 @@ class Quiz:
         return f"Quiz({self.notebook!r}, {len(self)} questions: {', '.join(self.ids)})"
 
     def _repr_html_(self) -> str:
-        return '<div class="signin-lab-quiz">' + "".join(map(_question_html, self.questions)) + "</div>"
+        return '<div class="signin-lab-quiz">' + "".join(map(question_html, self.questions)) + "</div>"
 
     def _repr_markdown_(self) -> str:
         return self._repr_html_()
@@ -280,7 +272,7 @@ class ExamMap:
         import pandas as pd
 
         used = sorted({(code, o) for _, code, objectives in self.rows for o in objectives},
-                      key=lambda r: (list(exams()).index(r[0]), _objective_key(r[1])))
+                      key=lambda r: (list(exams()).index(r[0]), objective_key(r[1])))
         return pd.DataFrame(
             [(code, o if "." in o else f"D{o}", exams()[code].title(o), exams()[code].guide) for code, o in used],
             columns=["exam", "objective", "name", "exam guide"],
@@ -313,142 +305,6 @@ class ExamMap:
         return self.frame().to_string()
 
 
-# -- loading ----------------------------------------------------------------------------------
-
-
-def _read(name: str) -> Any:
-    path = resources.files("signin_lab").joinpath(f"{_DATA}/{name}")
-    try:
-        return orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise SigninLabError(f"signin_lab/{_DATA}/{name}: no such quiz data file") from None
-    except orjson.JSONDecodeError as exc:
-        raise SigninLabError(f"signin_lab/{_DATA}/{name}: not valid JSON ({exc})") from None
-
-
-@cache
-def exams() -> dict[str, Exam]:
-    """The exams questions may cite, by code (quiz_exams.json), in the order the exam map shows them."""
-    return {
-        code: Exam(code, e["name"], e["guide"], e["note"], dict(e["domains"]), dict(e["tasks"]))
-        for code, e in _read("quiz_exams.json")["exams"].items()
-    }
-
-
-def notebooks() -> tuple[str, ...]:
-    """The notebooks with exam practice, e.g. ("00_overview", ..., "09_beyond"), in course order."""
-    return tuple(_index())
-
-
-@cache
-def _index() -> dict[str, str]:
-    """{notebook: data file name}, from the files present."""
-    folder = resources.files("signin_lab").joinpath(_DATA)
-    found: dict[str, str] = {}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if re.fullmatch(r"quiz_\d\d\.json", entry.name):
-            found[_read(entry.name)["notebook"]] = entry.name
-    return found
-
-
-def _resolve(notebook: str) -> str:
-    names = notebooks()
-    matches = [n for n in names if n == notebook or n[:2] == notebook]
-    if len(matches) != 1:
-        raise SigninLabError(f"notebook={notebook!r}: no exam practice; expected one of {', '.join(names)}")
-    return matches[0]
-
-
-def _question(raw: Mapping[str, Any], where: str) -> Question:
-    qid = raw.get("id", "?")
-    at = f"{where}, question {qid}"
-    options = raw.get("options") or {}
-    if sorted(options) != list(LETTERS):
-        raise SigninLabError(f"{at}: options must be exactly A, B, C, D (got {', '.join(sorted(options))})")
-    if raw.get("answer") not in LETTERS:
-        raise SigninLabError(f"{at}: answer {raw.get('answer')!r} is not one of A, B, C, D")
-    opts = []
-    for letter in LETTERS:
-        text, why = options[letter].get("text", ""), options[letter].get("why", "")
-        if not text.strip() or not why.strip():
-            raise SigninLabError(f"{at}: option {letter} needs a text and a why")
-        opts.append(Option(letter, text, why))
-    refs = tuple(ExamRef(e["code"], e["objective"]) for e in raw.get("exams", ()))
-    if not refs:
-        raise SigninLabError(f"{at}: name at least one exam and objective")
-    for ref in refs:
-        if ref.code not in exams():
-            raise SigninLabError(f"{at}: exam {ref.code!r} is not in quiz_exams.json ({', '.join(exams())})")
-        exams()[ref.code].label(ref.objective)
-    source = raw.get("source") or {}
-    if not str(source.get("url", "")).startswith("https://docs.aws.amazon.com/"):
-        raise SigninLabError(f"{at}: source.url must be an AWS documentation page")
-    return Question(qid, raw["topic"], raw["scenario"], tuple(opts), raw["answer"], refs,
-                    source["url"], source.get("title", source["url"]))
-
-
-@cache
-def load(notebook: str) -> Quiz:
-    """One notebook's questions, by name ("03_cloudtrail") or number ("03"); validated on load."""
-    name = _resolve(notebook)
-    file = _index()[name]
-    data = _read(file)
-    questions = tuple(_question(q, f"signin_lab/{_DATA}/{file}") for q in data["questions"])
-    ids = [q.id for q in questions]
-    if len(set(ids)) != len(ids):
-        raise SigninLabError(f"signin_lab/{_DATA}/{file}: question ids repeat: {', '.join(ids)}")
-    return Quiz(name, questions)
-
-
-def exam_map() -> ExamMap:
-    """For each notebook, the exam objectives its questions serve (the table in notebook 00)."""
-    rows = []
-    for name in notebooks():
-        served: dict[str, list[str]] = {}
-        for q in load(name):
-            for ref in q.exams:
-                if ref.objective not in served.setdefault(ref.code, []):
-                    served[ref.code].append(ref.objective)
-        for code in exams():
-            if code in served:
-                rows.append((name, code, tuple(sorted(served[code], key=_objective_key))))
-    return ExamMap(tuple(rows))
-
-
-def _objective_key(objective: str) -> tuple[int, ...]:
+def objective_key(objective: str) -> tuple[int, ...]:
+    """Sort key for objectives: "1.3" before "2.1", domain "4" before task "4.1"."""
     return tuple(int(part) for part in objective.split("."))
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-
-def _inline(text: str) -> str:
-    """HTML-escape, then `code` spans: the only markup question data uses."""
-    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text, quote=False))
-
-
-def _explanations(q: Question) -> str:
-    right = q.option(q.answer)
-    wrong = "".join(f"<li><strong>{o.letter}</strong>: {_inline(o.why)}</li>" for o in q.options if o.letter != q.answer)
-    return (f"<p><strong>{q.answer}</strong>. {_inline(right.why)}</p><ul>{wrong}</ul>"
-            f'<p>Source: <a href="{html.escape(q.source)}">{html.escape(q.source_title)}</a></p>')
-
-
-def _question_html(q: Question) -> str:
-    options = "".join(f"<li><strong>{o.letter}.</strong> {_inline(o.text)}</li>" for o in q.options)
-    served = "; ".join(html.escape(e.label()) for e in q.exams)
-    return (f'<div class="signin-lab-question" id="question-{q.id}">'
-            f"<p><strong>{q.id} · {_inline(q.topic)}</strong></p><p>{_inline(q.scenario)}</p>"
-            f'<ul style="list-style: none">{options}</ul><p><small>Exams: {served}</small></p>'
-            f"<details><summary>Answer and explanation</summary>{_explanations(q)}</details></div>")
-
-
-def _verdict_html(v: Verdict) -> str:
-    q = v.question
-    if v.status == "unanswered":
-        return f"<p>… {q.id}: not answered yet</p>"
-    assert v.given is not None
-    if v.status == "right":
-        return f"<p>✔ {q.id}: <strong>{v.given}</strong>. {_inline(q.option(v.given).why)}</p>"
-    return (f"<p>✘ {q.id}: <strong>{v.given}</strong>. {_inline(q.option(v.given).why)}</p>"
-            f"<details><summary>The right answer</summary>{_explanations(q)}</details>")
