@@ -129,6 +129,14 @@ class EventBridgeRun:
         }, indent=2)
 
 
+@dataclass
+class DesignRuns:
+    """Both designs on the same records: the blog's ReplayRun and the EventBridgeRun."""
+
+    blog: Any  # ReplayRun (emulator/replay.py)
+    eventbridge: EventBridgeRun
+
+
 def _target_region(arn: str) -> tuple[str, str] | None:
     """(Region, resource) of an event-bus ARN, else None."""
     try:
@@ -292,5 +300,5 @@ def replay(lab: Lab, records: Iterable[Mapping[str, Any]], regions: Iterable[str
     return run
 
 
-__all__ = ["BusRule", "Delivery", "EventBridgeRun", "RuleTarget", "publish", "read_rules",
+__all__ = ["BusRule", "Delivery", "DesignRuns", "EventBridgeRun", "RuleTarget", "publish", "read_rules",
            "replay", "route", "target_input"]

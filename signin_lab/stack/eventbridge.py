@@ -21,6 +21,7 @@ from signin_lab.stack import sns as blog_sns
 from signin_lab.stack.changes import Change
 from signin_lab.stack.deploy import StackResult
 from signin_lab.stack.eventbridge_plan import (
+    DESIGNS,
     Plan,
     Rule,
     forward_role_policy,
@@ -35,6 +36,12 @@ if TYPE_CHECKING:  # pragma: no cover
 SECTION = "EventBridge"
 ROLE_POLICY = "PutEventsOnCentralBus"
 TAG = [{"Key": "signin-lab", "Value": "true"}]
+
+
+def check_design(design: str) -> None:
+    """Raise unless `design` is one of DESIGNS (blog, eventbridge, both)."""
+    if design not in DESIGNS:
+        raise SigninLabError(f"design={design!r}: expected one of {', '.join(DESIGNS)}")
 
 
 def check_regions(lab: Lab, p: Plan) -> None:
@@ -256,4 +263,4 @@ def teardown(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> Stack
     return result
 
 
-__all__ = ["check_regions", "delete_rule", "deploy", "ensure_rule", "teardown"]
+__all__ = ["check_design", "check_regions", "delete_rule", "deploy", "ensure_rule", "teardown"]
