@@ -237,7 +237,7 @@ def export_cfn(email: str, sms: str, cis: bool, target: str | None, region: str)
     click.echo(template(base.replace(email=email or None, sms=sms or None, cis=cis)), nl=False)
 
 
-from signin_lab._cli_eventbridge import compare_command  # noqa: E402  (issue 15: `compare`)
+from signin_lab._cli_eventbridge import compare_command
 
 app.add_command(compare_command)
 

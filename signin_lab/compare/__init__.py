@@ -208,8 +208,8 @@ def compare_designs(
     hops = [{"design": d, "hop": h, "seconds": s, "aws_says": t, "source": u} for d, h, s, t, u in HOPS]
     eb_sample = next((d.message for d in eb.deliveries if d.message), "") or ""
     notes = [
-        "blog delays: the 5-minute CloudTrail delivery average plus the wait to the end of the "
-        "breaching Period; EventBridge delays: AWS documents no figure, counted as 0",
+        ("blog delays: the 5-minute CloudTrail delivery average plus the wait to the end of the "
+         "breaching Period; EventBridge delays: AWS documents no figure, counted as 0"),
         *eb.notes,
     ]
     return DesignComparison(rows, summary, hops, {"blog": _blog_fields(blog_sample, logins),

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.utils import ArnParser
+from botocore.utils import ArnParser, InvalidArnException
 
 from signin_lab.emulator.delivery import check_records, event_time
 from signin_lab.emulator.notify import INBOX_PROTOCOLS, InboxMessage
@@ -141,7 +141,7 @@ def _target_region(arn: str) -> tuple[str, str] | None:
     """(Region, resource) of an event-bus ARN, else None."""
     try:
         parsed = ArnParser().parse_arn(arn)
-    except Exception:  # botocore's InvalidArnException: not an ARN
+    except InvalidArnException:
         return None
     if parsed["service"] != "events" or not parsed["resource"].startswith("event-bus/"):
         return None
@@ -212,11 +212,12 @@ def _run_bus(
             continue
         for target in rule.targets:
             bus = _target_region(target.arn)
-            base = dict(time=when, event_id=str(record.get("eventID", "?")),
-                        recorded_in=str(record["awsRegion"]), rule_region=region, rule=rule.name,
-                        target=target.arn, hops=hops)
+            def sent(message: str | None, target: RuleTarget = target, rule: BusRule = rule) -> Delivery:
+                return Delivery(when, str(record.get("eventID", "?")), str(record["awsRegion"]),
+                                region, rule.name, target.arn, hops, message)
+
             if bus is not None:
-                out.deliveries.append(Delivery(**base, message=None))
+                out.deliveries.append(sent(None))
                 to_region = bus[0]
                 if to_region in hops:
                     out.notes.append(f"rule {region}/{rule.name}: the event already passed "
@@ -224,7 +225,7 @@ def _run_bus(
                     continue
                 _run_bus(event, to_region, (*hops, to_region), record, rules, out, when)
             else:
-                out.deliveries.append(Delivery(**base, message=target_input(target, rule, event)))
+                out.deliveries.append(sent(target_input(target, rule, event)))
 
 
 def read_rules(lab: Lab, regions: Iterable[str]) -> dict[str, list[BusRule]]:
@@ -258,7 +259,7 @@ def publish(lab: Lab, run: EventBridgeRun) -> list[InboxMessage]:
             continue
         try:
             arn = ArnParser().parse_arn(d.target)
-        except Exception:  # botocore's InvalidArnException
+        except InvalidArnException:
             run.notes.append(f"rule {d.rule}: target {d.target} is not an ARN; not emulated")
             continue
         if arn["service"] != "sns":
@@ -288,7 +289,7 @@ def replay(lab: Lab, records: Iterable[Mapping[str, Any]], regions: Iterable[str
     recs = sorted(check_records(records), key=event_time)
     where = list(dict.fromkeys([*regions, *(str(r["awsRegion"]) for r in recs)]))
     rules = read_rules(lab, where)
-    for region, found in rules.items():  # a forward target's Region is read too
+    for found in rules.values():  # a forward target's Region is read too
         for rule in found:
             for t in rule.targets:
                 bus = _target_region(t.arn)

@@ -254,7 +254,7 @@ def teardown(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> Stack
         for rule in p.rules_in(region):
             try:
                 result.changes.append(delete_rule(lab, region, rule.name))
-            except Exception as exc:  # botocore's errors; reported below with the Region
+            except Exception as exc:  # noqa: BLE001  botocore's errors, reported below by Region
                 failures.append(f"{region}/{rule.name}: {error_code(exc) or exc}")
     result.changes.extend(_delete_topics(lab, p))
     result.changes.extend(_delete_role(lab, p))

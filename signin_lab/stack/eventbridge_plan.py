@@ -277,5 +277,16 @@ def topic_policy(p: Plan, key: str) -> Policy:
     }
 
 
-__all__ = ["DESIGNS", "Plan", "Rule", "SIGNIN_REGIONS", "alert_pattern", "forward_pattern",
-           "forward_role_policy", "forward_trust_policy", "plan", "signin_regions", "topic_policy"]
+__all__ = [
+    "DESIGNS",
+    "SIGNIN_REGIONS",
+    "Plan",
+    "Rule",
+    "alert_pattern",
+    "forward_pattern",
+    "forward_role_policy",
+    "forward_trust_policy",
+    "plan",
+    "signin_regions",
+    "topic_policy",
+]
