@@ -105,7 +105,7 @@ def eventbridge_evidence(lab: Lab, region: str | None = None) -> set[str]:
             continue
         try:
             described = events.describe_rule(Name=rule.name)
-        except Exception as exc:  # noqa: BLE001  not found (or denied): no evidence of this rule
+        except Exception as exc:
             from signin_lab.aws_errors import is_not_found
 
             if is_not_found(exc):
