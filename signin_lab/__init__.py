@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.compare import compare_designs
     from signin_lab.config import LabConfig
     from signin_lab.lab import Lab
 
-__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__"]
+__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__", "compare_designs"]
 __version__ = "0.1.0"
 
 
@@ -27,4 +28,8 @@ def __getattr__(name: str) -> Any:
         from signin_lab.config import LabConfig
 
         return LabConfig
+    if name == "compare_designs":
+        from signin_lab.compare import compare_designs
+
+        return compare_designs
     raise AttributeError(f"module 'signin_lab' has no attribute {name!r}")
