@@ -2,14 +2,20 @@
 
 Registered on the command group by one line at the end of signin_lab/cli.py. `design_option` is
 the `--design blog|eventbridge|both` option for `deploy` and `teardown` (passed to
-`lab.deploy(design=...)` / `lab.teardown(design=...)`).
+`lab.deploy(design=...)` / `lab.teardown(design=...)`); `echo_versions` prints
+`compliance.check_versions` for the `check` command.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from signin_lab.stack.eventbridge_plan import DESIGNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.compliance.versions import VersionReport
 
 design_option = click.option(
     "--design", type=click.Choice(DESIGNS), default="blog", show_default=True,
@@ -67,4 +73,16 @@ def compare_command(
         click.echo(f"\nchart: {chart}")
 
 
-__all__ = ["compare_command", "design_option"]
+def echo_versions(report: VersionReport) -> None:
+    """Print `compliance.check_versions`'s verdicts: one line per CIS version and design, then
+    the controls not satisfied (for the `check` command)."""
+    click.echo("CIS AWS Foundations Benchmark, sign-in controls, by version:")
+    for version, designs in report.summary().items():
+        verdicts = ", ".join(f"{d}: {'satisfied' if ok else 'not satisfied'}" for d, ok in designs.items())
+        click.echo(f"  v{version:<6} {verdicts}")
+    for v in report:
+        if not v.satisfied:
+            click.echo(f"    v{v.version} {v.design} {v.control}: {v.why}")
+
+
+__all__ = ["compare_command", "design_option", "echo_versions"]
