@@ -161,3 +161,41 @@ def test_lab_deploy_refuses_an_unknown_design(lab: Lab) -> None:
     """An unknown design is a one-line error naming it."""
     with pytest.raises(SigninLabError, match="design='lambda'"):
         lab.deploy(design="lambda")
+
+
+def test_changed_email_replaces_the_subscription(lab: Lab) -> None:
+    """A redeploy with another address subscribes it and drops the old confirmed one."""
+    lab.configure(email=EMAIL)
+    eventbridge.deploy(lab)
+    lab.configure(email="other@example.com")
+    changes = eventbridge.deploy(lab).changes
+    assert ["deleted"] * 4 == [c.action for c in changes if c.name.endswith(f"email:{EMAIL}")]
+
+
+def test_preflight_names_the_rule_and_place_of_a_bad_template() -> None:
+    """An input template AWS would refuse is reported with its rule before any call."""
+    import dataclasses
+
+    from signin_lab.stack.eventbridge_plan import Plan
+
+    p = plan(LabConfig())
+    bad = [dataclasses.replace(r, input_template='{"user": <user>') if r.alert_key == "failure-iam" else r
+           for r in p.rules]
+    with pytest.raises(SigninLabError, match="eu-west-1/signin-console-failure-iam: .*InputTemplate"):
+        eventbridge.preflight(Plan(p.account_id, p.central, p.regions, tuple(bad), p.topics, p.role_name))
+
+
+def test_teardown_goes_on_past_a_failing_region(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Region failing does not stop the others; the error names the Region."""
+    eventbridge.deploy(lab)
+    real = eventbridge.delete_rule
+
+    def flaky(lab: Lab, region: str, name: str) -> object:
+        if region == "us-east-2":
+            raise RuntimeError("throttled")
+        return real(lab, region, name)
+
+    monkeypatch.setattr(eventbridge, "delete_rule", flaky)
+    with pytest.raises(SigninLabError, match="us-east-2/signin-console-signin-forward: throttled"):
+        eventbridge.teardown(lab)
+    assert ([], []) == (_rules(lab, "us-east-1"), _rules(lab, "eu-west-1"))

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.utils import ArnParser, InvalidArnException
 
 from signin_lab.emulator.delivery import check_records, event_time
-from signin_lab.emulator.notify import INBOX_PROTOCOLS, InboxMessage
+from signin_lab.emulator.notify import INBOX_PROTOCOLS, InboxMessage, _footer
 from signin_lab.eventpattern import EventPattern, envelope, transform
 from signin_lab.eventpattern.transform import extract
 
@@ -248,8 +248,9 @@ def read_rules(lab: Lab, regions: Iterable[str]) -> dict[str, list[BusRule]]:
 
 
 def publish(lab: Lab, run: EventBridgeRun) -> list[InboxMessage]:
-    """Publish each SNS delivery on the target; what confirmed email and SMS subscribers receive
-    (an email gets SNS's default subject, an SMS the text)."""
+    """Publish each SNS delivery on the target; what confirmed email and SMS subscribers receive:
+    an email the text with SNS's default subject and unsubscribe footer, an SMS the text, an
+    email-json subscription the text as sent."""
     from signin_lab.emulator.inbox import subscriptions
     from signin_lab.emulator.runtime import client_error
 
@@ -278,7 +279,10 @@ def publish(lab: Lab, run: EventBridgeRun) -> list[InboxMessage]:
             if protocol not in INBOX_PROTOCOLS or not str(sub.get("SubscriptionArn", "")).startswith("arn:"):
                 continue
             subject = DEFAULT_SUBJECT if protocol.startswith("email") else None
-            out.append(InboxMessage(d.target, protocol, sub["Endpoint"], subject, d.message, d.time))
+            body = d.message
+            if protocol == "email":  # SNS's unsubscribe footer (sns-email-notifications.html)
+                body += _footer(str(sub["SubscriptionArn"]), arn["region"])
+            out.append(InboxMessage(d.target, protocol, sub["Endpoint"], subject, body, d.time))
     run.messages.extend(out)
     return out
 

@@ -122,15 +122,37 @@ def ensure_topics(lab: Lab, p: Plan) -> list[Change]:
         created = arn not in existing
         out.append(Change(SECTION, "SNS topic", name, "created" if created else
                           ("updated" if current != policy else "unchanged")))
-        have = {(s["Protocol"], s["Endpoint"]) for s in blog_sns.subscriptions(lab, arn)}
-        for protocol, endpoint in blog_sns.wanted_subscriptions(lab, alert):
+        have = {(s["Protocol"], s["Endpoint"]): s for s in blog_sns.subscriptions(lab, arn)}
+        want = blog_sns.wanted_subscriptions(lab, alert)
+        for protocol, endpoint in want:
             label = f"{name} -> {protocol}:{endpoint}"
             if (protocol, endpoint) in have:
                 out.append(Change(SECTION, "subscription", label, "unchanged"))
             else:
                 sns.subscribe(TopicArn=arn, Protocol=protocol, Endpoint=endpoint)
                 out.append(Change(SECTION, "subscription", label, "created"))
+        # an address or number changed since the last deploy: drop the stale one, as the blog's
+        for (protocol, endpoint), sub in have.items():
+            stale = protocol in ("email", "sms") and (protocol, endpoint) not in want
+            if stale and str(sub["SubscriptionArn"]).startswith("arn:"):
+                sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+                out.append(Change(SECTION, "subscription", f"{name} -> {protocol}:{endpoint}", "deleted"))
     return out
+
+
+def preflight(p: Plan) -> None:
+    """Every rule's pattern and input transformer checked as PutRule and PutTargets would
+    (signin_lab.eventpattern), before any call; the error names the rule and the place."""
+    from signin_lab.eventpattern import EventPattern
+    from signin_lab.eventpattern.transform import check
+
+    for rule in p.rules:
+        try:
+            EventPattern(rule.pattern)
+            if rule.input_template is not None:
+                check(dict(rule.input_paths or {}), rule.input_template)
+        except SigninLabError as exc:
+            raise SigninLabError(f"EventBridge rule {rule.region}/{rule.name}: {exc}") from exc
 
 
 def _target(rule: Rule) -> dict[str, Any]:
@@ -172,6 +194,7 @@ def ensure_rule(lab: Lab, rule: Rule) -> Change:
 def deploy(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
     """Build the EventBridge design: role, central topics and rules, then each Region's forwarder."""
     p = plan(lab.config, extra_regions)
+    preflight(p)
     check_regions(lab, p)
     result = StackResult("deploy")
     result.changes.extend(ensure_role(lab, p))
@@ -263,4 +286,4 @@ def teardown(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> Stack
     return result
 
 
-__all__ = ["check_design", "check_regions", "delete_rule", "deploy", "ensure_rule", "teardown"]
+__all__ = ["check_design", "check_regions", "delete_rule", "deploy", "ensure_rule", "preflight", "teardown"]
