@@ -94,3 +94,23 @@ def test_to_json_round_trips_the_summary() -> None:
 def test_figure_has_two_panels() -> None:
     """The chart shows coverage and cost side by side."""
     assert 2 == len(compare_designs(blog_test_signins()).figure().axes)
+
+
+def test_blog_model_goes_to_alarm_when_the_emulator_does() -> None:
+    """compare's blog model and the emulator's replay on moto give the same ALARM times."""
+    from signin_lab import Lab
+    from signin_lab.compare.blogmodel import run_alerts
+
+    records = blog_test_signins() + password_guessing()
+    cfg = LabConfig(evaluation_periods=3, datapoints_to_alarm=2, threshold=2.0)
+    with Lab.moto(config=cfg) as lab:
+        lab.deploy(email="you@example.com")
+        timeline = lab.replay(records).timeline
+    emulated = sorted((r.alarm, r.time.to_pydatetime()) for r in timeline.itertuples() if r.state == "ALARM")
+    assert emulated == sorted((a.name, t) for a in run_alerts(records, cfg) for t, _, _ in a.notifications)
+
+
+def test_a_match_below_the_threshold_says_so() -> None:
+    """With threshold 5 one failed sign-in is matched but never alarms, and the reason says so."""
+    rows = compare_designs(blog_test_signins(), LabConfig(threshold=5.0)).signins()
+    assert {"a metric filter matched, but the alarm did not go to ALARM (threshold, M of N)"} == set(rows["blog_why"])

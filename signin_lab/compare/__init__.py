@@ -37,8 +37,9 @@ HOPS: tuple[tuple[str, str, int | None, str, str], ...] = (
      "\"within an average of about 5 minutes of an API call. This time is not guaranteed.\"", _CT_LOGS),
     ("blog", "metric filter -> datapoint", 0, "no figure documented",
      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html"),
-    ("blog", "alarm -> ALARM", None, "at the end of the Period that breaches (the kit's model)",
-     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html"),
+    ("blog", "alarm -> ALARM", None,
+     "evaluated \"every minute\" over the Periods ending then; notifies on the change to ALARM",
+     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html"),
     ("blog", "SNS -> email", 0, "no figure documented",
      "https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html"),
     ("eventbridge", "CloudTrail -> default bus", 0,
@@ -126,11 +127,13 @@ def eventbridge_rules(
     return out
 
 
-def _blog_why(login: ConsoleLogin, cfg: LabConfig, repeats: set[str]) -> str:
+def _blog_why(login: ConsoleLogin, cfg: LabConfig, repeats: set[str], matched: set[str]) -> str:
     if not cfg.trail_multi_region and login.region != cfg.region:
         return (f"single-Region trail in {cfg.region}; the sign-in was recorded in {login.region}")
     if login.event_id in repeats:
         return "alarm already in ALARM: an alarm notifies only when its state changes"
+    if login.event_id in matched:
+        return "a metric filter matched, but the alarm did not go to ALARM (threshold, M of N)"
     if login.user_type == "Root" and any('"root"' in a.pattern for a in cfg.alerts):
         return 'filter pattern case: the pattern says "root", CloudTrail writes "Root"'
     return "no metric filter matched"
@@ -166,9 +169,11 @@ def compare_designs(
     alerts = run_alerts(recs, cfg)
     blog_at: dict[str, Any] = {}
     repeats: set[str] = set()
+    matched: set[str] = set()
     blog_sample = ""
     for a in alerts:
         repeats.update(a.repeats)
+        matched.update(a.matched)
         for when, ids, text in a.notifications:
             blog_sample = blog_sample or text
             for i in ids:
@@ -185,7 +190,7 @@ def compare_designs(
             "time": login.time, "event_id": eid, "user_type": login.user_type,
             "outcome": login.outcome, "user_name": login.user_name, "region": login.region,
             "blog": blog_time is not None,
-            "blog_why": "" if blog_time is not None else _blog_why(login, cfg, repeats),
+            "blog_why": "" if blog_time is not None else _blog_why(login, cfg, repeats, matched),
             "blog_delay_s": (None if blog_time is None
                              else (blog_time - login.time).total_seconds() + 300),
             "eventbridge": eid in eb_msg,

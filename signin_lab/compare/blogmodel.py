@@ -7,13 +7,13 @@ sign-ins are recorded in us-east-1 or the global endpoint's Regions); each alert
 (signin_lab.filterpattern) counts matches; a period with log events but no match gets the
 filter's default value, a period without log events has no datapoint
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html); the
-alarm is evaluated once per period with the kit's `alarm_state` (alarms-and-missing-data.html),
-and only a change to ALARM notifies (alarm actions run "when the alarm changes state",
-https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+alarm's state comes from the kit's `alarm_state` (alarms-and-missing-data.html),
+and only a change to ALARM notifies (actions run only on a state change,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html).
 
-One simplification, named: AWS evaluates an alarm every minute over the last Period; here each
-Period is evaluated once at its end, so a notification's time can be later by up to a Period than
-the emulator's minute-by-minute run.
+As in the emulator (emulator/replay.py), a standard-resolution alarm is evaluated "every minute"
+over the Periods ending at that minute (alarm-evaluation.html, aws_semantics.md section b); only
+minutes whose windows hold a record are evaluated, since nothing else can change the state.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ class BlogAlert:
     name: str
     notifications: tuple[tuple[datetime, tuple[str, ...], str], ...]  # (time, eventIDs, email)
     repeats: tuple[str, ...]  # eventIDs matched while the alarm was already in ALARM
+    matched: tuple[str, ...] = ()  # every eventID the filter matched
 
 
-def _bucket(time: datetime, period: int) -> datetime:
-    seconds = int(time.timestamp()) // period * period
-    return datetime.fromtimestamp(seconds, UTC)
+def _minute(time: datetime) -> datetime:
+    return time.replace(second=0, microsecond=0)
 
 
 def delivered(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Mapping[str, Any]]:
@@ -53,46 +53,58 @@ def delivered(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Mapp
 
 
 def run_alerts(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[BlogAlert]:
-    """Each alert's alarm over the delivered records, period by period."""
+    """Each alert's alarm over the delivered records, evaluated every minute over its last
+    `evaluation_periods` Periods (the emulator's rule: a record's minute is in the datapoint of
+    the Period that ends after it)."""
     recs = sorted(delivered(records, cfg), key=event_time)
-    if not recs:
-        return [BlogAlert(a.key, a.name, (), ()) for a in cfg.alerts]
-    period = cfg.period
-    step = timedelta(seconds=period)
-    first, last = _bucket(event_time(recs[0]), period), _bucket(event_time(recs[-1]), period)
-    with_logs: set[datetime] = {_bucket(event_time(r), period) for r in recs}
+    period = timedelta(seconds=cfg.period)
+    n = cfg.evaluation_periods
+    minute = timedelta(minutes=1)
+    logs: dict[datetime, int] = {}
+    for r in recs:
+        logs[_minute(event_time(r))] = logs.get(_minute(event_time(r)), 0) + 1
+    # Only minutes whose windows hold some record can change the state; the span after each
+    # record's minute runs until its last window is empty again.
+    reach = int((period * n) / minute) + 1
+    times = sorted({m + minute * k for m in logs for k in range(1, reach + 1)})
     out: list[BlogAlert] = []
     for alert in cfg.alerts:
         fp = FilterPattern(alert.pattern)
         hits: dict[datetime, list[str]] = {}
         for r in recs:
             if fp.matches_event(r):
-                hits.setdefault(_bucket(event_time(r), period), []).append(str(r.get("eventID", "?")))
-        values: list[float | None] = []
+                hits.setdefault(_minute(event_time(r)), []).append(str(r.get("eventID", "?")))
         state = "INSUFFICIENT_DATA"
         sent: list[tuple[datetime, tuple[str, ...], str]] = []
+        attributed: set[str] = set()
         repeats: list[str] = []
-        start = first
-        while start <= last + step:
-            if start in hits:
-                values.append(float(len(hits[start])))
-            elif start in with_logs and cfg.default_value is not None:
-                values.append(float(cfg.default_value))
-            else:
-                values.append(None)
+        for t in times:
+            values: list[float | None] = []
+            for k in range(n, 0, -1):
+                lo, hi = t - period * k, t - period * (k - 1)
+                count = sum(len(v) for m, v in hits.items() if lo <= m < hi)
+                any_logs = any(lo <= m < hi for m in logs)
+                if count:
+                    values.append(float(count))
+                elif any_logs and cfg.default_value is not None:
+                    values.append(float(cfg.default_value))
+                else:
+                    values.append(None)
             new = alarm_state(values, threshold=alert.threshold,
                               comparison_operator=alert.comparison_operator,
-                              evaluation_periods=cfg.evaluation_periods,
-                              datapoints_to_alarm=cfg.datapoints_to_alarm,
+                              evaluation_periods=n, datapoints_to_alarm=cfg.datapoints_to_alarm,
                               treat_missing_data=cfg.treat_missing_data, current_state=state)
-            ids = tuple(hits.get(start, ()))
+            fresh = [i for m, v in hits.items() if t - minute <= m < t for i in v]
             if new == "ALARM" and state != "ALARM":
-                sent.append((start + step, ids, _email(cfg, alert.name, state, start + step)))
-            elif ids:
-                repeats.extend(ids)
+                ids = tuple(i for m, v in sorted(hits.items()) if t - period * n <= m < t
+                            for i in v if i not in attributed)
+                attributed.update(ids)
+                sent.append((t, ids, _email(cfg, alert.name, state, t)))
+            elif state == "ALARM" and new == "ALARM":
+                repeats.extend(i for i in fresh if i not in attributed)
             state = new
-            start += step
-        out.append(BlogAlert(alert.key, alert.name, tuple(sent), tuple(repeats)))
+        matched = tuple(i for v in hits.values() for i in v)
+        out.append(BlogAlert(alert.key, alert.name, tuple(sent), tuple(repeats), matched))
     return out
 
 
