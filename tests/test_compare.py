@@ -114,3 +114,16 @@ def test_a_match_below_the_threshold_says_so() -> None:
     """With threshold 5 one failed sign-in is matched but never alarms, and the reason says so."""
     rows = compare_designs(blog_test_signins(), LabConfig(threshold=5.0)).signins()
     assert {"a metric filter matched, but the alarm did not go to ALARM (threshold, M of N)"} == set(rows["blog_why"])
+
+
+def test_sms_is_priced_for_the_root_success_alert() -> None:
+    """With a UK number, each design's bill has one SMS for the one root success sign-in."""
+    costs = compare_designs(blog_test_signins(), LabConfig(sms="+447700900123")).costs
+    sms = {d: [ln["quantity"] for ln in lines if ln["item"].startswith("SMS")] for d, lines in costs.items()}
+    assert {"blog": [1.0], "eventbridge": [1.0]} == sms
+
+
+def test_sms_country_without_a_price_is_noted() -> None:
+    """A number in a country prices.json does not price is left out, and a note says so."""
+    notes = compare_designs(blog_test_signins(), LabConfig(sms="+12015550123")).notes
+    assert any(n.startswith("no SMS price for US") for n in notes)

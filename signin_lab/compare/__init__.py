@@ -157,7 +157,8 @@ def compare_designs(
     """Both designs on the same records (no target). `config`: the blog's settings (trail, alerts,
     period...). `eventbridge_regions` / `detail_type`: see `eventbridge_rules`.
     `signins_per_month` scales the counts for the monthly cost (default: the records are a month);
-    one email subscriber per topic, no SMS, the blog's trail and S3 volumes for both designs.
+    one email subscriber per topic, an SMS per notification of an SMS alert when `config.sms` is
+    set, and the blog's trail and S3 volumes for both designs.
     """
     cfg = config or LabConfig()
     recs = sorted(check_records(records), key=event_time)
@@ -198,7 +199,8 @@ def compare_designs(
             "eventbridge_delay_s": 0.0 if eid in eb_msg else None,
         })
     fields = _fields(logins, eb)
-    costs, totals = _costs(cfg, alerts, eb, len(logins), signins_per_month)
+    cost_notes: list[str] = []
+    costs, totals = _costs(cfg, alerts, eb, len(logins), signins_per_month, cost_notes)
     summary = []
     for design, sent in (("blog", sum(len(a.notifications) for a in alerts)),
                          ("eventbridge", len(eb_msg))):
@@ -213,9 +215,10 @@ def compare_designs(
     hops = [{"design": d, "hop": h, "seconds": s, "aws_says": t, "source": u} for d, h, s, t, u in HOPS]
     eb_sample = next((d.message for d in eb.deliveries if d.message), "") or ""
     notes = [
-        ("blog delays: the 5-minute CloudTrail delivery average plus the wait to the end of the "
-         "breaching Period; EventBridge delays: AWS documents no figure, counted as 0"),
+        ("blog delays: the 5-minute CloudTrail delivery average plus the wait for the "
+         "alarm's next evaluation; EventBridge delays: AWS documents no figure, counted as 0"),
         *eb.notes,
+        *cost_notes,
     ]
     return DesignComparison(rows, summary, hops, {"blog": _blog_fields(blog_sample, logins),
                                                     "eventbridge": fields},
@@ -255,8 +258,26 @@ def _blog_fields(sample: str, logins: Sequence[ConsoleLogin]) -> dict[str, bool]
     return out
 
 
+def _sms_country(cfg: LabConfig, notes: list[str]) -> str | None:
+    """The ISO country of the configured SMS number, if the costs package prices SMS there."""
+    import phonenumbers
+
+    from signin_lab.costs.model import load_prices
+
+    if not cfg.sms:
+        return None
+    country = phonenumbers.region_code_for_country_code(phonenumbers.parse(cfg.sms).country_code)
+    if country not in load_prices().sms:
+        notes.append(f"no SMS price for {country} in costs/prices.json: SMS left out of both bills")
+        return None
+    return str(country)
+
+
 def _costs(cfg: LabConfig, alerts: Sequence[Any], eb: EventBridgeRun, signins: int,
-           per_month: int | None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, float]]:
+           per_month: int | None, notes: list[str]
+           ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, float]]:
+    """Each design's month: one publish and one email per notification, an SMS per notification
+    of an SMS alert when the config has a number, the blog's trail and S3 for both."""
     from signin_lab.costs import Scenario, estimate
     from signin_lab.costs.eventbridge import forwarding_line
     from signin_lab.costs.whatif import eventbridge_design
@@ -266,16 +287,25 @@ def _costs(cfg: LabConfig, alerts: Sequence[Any], eb: EventBridgeRun, signins: i
     def month(n: int) -> int:
         return round(n * scale)
 
+    sms_alerts = {a.name for a in cfg.alerts if a.sms}
+    country = _sms_country(cfg, notes)
     blog_n = month(sum(len(a.notifications) for a in alerts))
-    eb_n = month(sum(1 for d in eb.deliveries if d.message is not None))
+    blog_sms = month(sum(len(a.notifications) for a in alerts if a.name in sms_alerts))
+    sent = [d for d in eb.deliveries if d.message is not None]
+    eb_n = month(len(sent))
+    eb_sms = month(sum(1 for d in sent if d.rule in sms_alerts))
     forwarded = month(sum(1 for d in eb.deliveries if d.message is None))
     base = Scenario.blog()
+
+    def sms(n: int) -> dict[str, int]:
+        return {country: n} if country and n else {}
+
     blog = estimate(base.replace(publishes_per_month=blog_n, emails_per_month=blog_n,
-                                 sms_per_month={}, alarms=len(cfg.alerts),
+                                 sms_per_month=sms(blog_sms), alarms=len(cfg.alerts),
                                  custom_metrics=len(cfg.alerts)))
     bridge = estimate(eventbridge_design(base.replace(publishes_per_month=eb_n,
                                                       emails_per_month=eb_n,
-                                                      sms_per_month={})))
+                                                      sms_per_month=sms(eb_sms))))
     extra = forwarding_line(forwarded)
 
     def lines(report: Any, more: Sequence[Any] = ()) -> list[dict[str, Any]]:
