@@ -266,7 +266,7 @@ def _sms_country(cfg: LabConfig, notes: list[str]) -> str | None:
 
     if not cfg.sms:
         return None
-    country = phonenumbers.region_code_for_country_code(phonenumbers.parse(cfg.sms).country_code)
+    country = phonenumbers.region_code_for_country_code(phonenumbers.parse(cfg.sms).country_code or 0)
     if country not in load_prices().sms:
         notes.append(f"no SMS price for {country} in costs/prices.json: SMS left out of both bills")
         return None
