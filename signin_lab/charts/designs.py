@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from signin_lab.charts.figure import LEGEND_SIZE, new_figure
 from signin_lab.charts.palette import OUTCOME_COLOURS
@@ -10,11 +11,18 @@ from signin_lab.charts.palette import OUTCOME_COLOURS
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from signin_lab.compare import DesignComparison
+
+class Comparison(Protocol):
+    """What the chart reads of `compare_designs`'s result (charts sit below compare's layers)."""
+
+    @property
+    def summary_rows(self) -> Sequence[Mapping[str, Any]]: ...
 
 
-def designs_chart(comparison: DesignComparison, figsize: tuple[float, float] = (9.0, 3.6)) -> Figure:
-    """Left: sign-ins each design notified and missed (stacked); right: USD a month per design."""
+def designs_chart(comparison: Comparison, figsize: tuple[float, float] = (9.0, 3.6)) -> Figure:
+    """Left: sign-ins each design notified and missed (stacked); right: USD a month per design.
+
+    `comparison`: a `signin_lab.compare.DesignComparison` (anything with its `summary_rows`)."""
     rows = comparison.summary_rows
     names = [str(r["design"]) for r in rows]
     fig = new_figure(figsize, title="The blog's design and the EventBridge design, same sign-ins")
@@ -34,4 +42,4 @@ def designs_chart(comparison: DesignComparison, figsize: tuple[float, float] = (
     return fig
 
 
-__all__ = ["designs_chart"]
+__all__ = ["Comparison", "designs_chart"]

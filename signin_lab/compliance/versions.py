@@ -28,13 +28,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from signin_lab.compliance.findings import Findings
-    from signin_lab.lab import Lab
+    from signin_lab.config import LabConfig
+
+
+class LabLike(Protocol):
+    """What this module uses of a Lab (compliance sits below the lab layer)."""
+
+    @property
+    def config(self) -> LabConfig: ...
+    @property
+    def region(self) -> str: ...
+    def client(self, service: str, region: str | None = None) -> Any: ...
 
 Ask = Literal["exact filter (Security Hub)", "filter and alarm", "monitored"]
 _FIELD_NOTES = "shared/reference/field_notes.md, 'CIS and Security Hub'"
@@ -94,25 +104,26 @@ class VersionReport(list[VersionVerdict]):
         return json.dumps([v.__dict__ for v in self], indent=2)
 
 
-def eventbridge_evidence(lab: Lab, region: str | None = None) -> set[str]:
-    """Alert keys whose EventBridge rule in the central Region is enabled and has a target."""
-    from signin_lab.stack.eventbridge_plan import plan
+def eventbridge_evidence(lab: LabLike, region: str | None = None) -> set[str]:
+    """Alert keys whose EventBridge rule in the central Region is enabled and has a target.
 
+    The design names each alert's rule after the alert (stack/eventbridge_plan.py `plan`)."""
     events = lab.client("events", region or lab.region)
     found: set[str] = set()
-    for rule in plan(lab.config.replace(cis=True)).rules:
-        if rule.forwards or rule.alert_key is None:
+    wanted = {key for groups in EVENTBRIDGE_COVERS.values() for keys in groups for key in keys}
+    for alert in lab.config.replace(cis=True).alerts:
+        if alert.key not in wanted:
             continue
         try:
-            described = events.describe_rule(Name=rule.name)
+            described = events.describe_rule(Name=alert.name)
         except Exception as exc:
             from signin_lab.aws_errors import is_not_found
 
             if is_not_found(exc):
                 continue
             raise
-        if described.get("State") == "ENABLED" and events.list_targets_by_rule(Rule=rule.name)["Targets"]:
-            found.add(rule.alert_key)
+        if described.get("State") == "ENABLED" and events.list_targets_by_rule(Rule=alert.name)["Targets"]:
+            found.add(alert.key)
     return found
 
 
@@ -152,11 +163,11 @@ def by_version(findings: Findings | Iterable[Any], eventbridge: Iterable[str] = 
     return out
 
 
-def check_versions(lab: Lab, region: str | None = None) -> VersionReport:
+def check_versions(lab: LabLike, region: str | None = None) -> VersionReport:
     """`compliance.check` on the lab plus the EventBridge rules found, version by version."""
     from signin_lab.compliance import check
 
-    return by_version(check(lab, region), eventbridge_evidence(lab, region))
+    return by_version(check(lab, region), eventbridge_evidence(lab, region))  # type: ignore[arg-type]
 
 
 __all__ = ["EVENTBRIDGE_COVERS", "VERSIONS", "VersionReport", "VersionVerdict", "by_version",

@@ -13,11 +13,10 @@ fails does not stop the others, and the failures are raised together at the end.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from signin_lab.aws_errors import error_code, is_not_found
 from signin_lab.errors import SigninLabError
-from signin_lab.stack import sns as blog_sns
 from signin_lab.stack.changes import Change
 from signin_lab.stack.deploy import StackResult
 from signin_lab.stack.eventbridge_plan import (
@@ -31,7 +30,19 @@ from signin_lab.stack.eventbridge_plan import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from signin_lab.lab import Lab
+    from signin_lab.config import Alert, LabConfig
+
+
+class LabLike(Protocol):
+    """What this module uses of a Lab: its configuration and boto3 clients (the lab layer sits above this one)."""
+
+    @property
+    def config(self) -> LabConfig: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    def client(self, service: str, region: str | None = None) -> Any: ...
 
 SECTION = "EventBridge"
 ROLE_POLICY = "PutEventsOnCentralBus"
@@ -44,7 +55,7 @@ def check_design(design: str) -> None:
         raise SigninLabError(f"design={design!r}: expected one of {', '.join(DESIGNS)}")
 
 
-def check_regions(lab: Lab, p: Plan) -> None:
+def check_regions(lab: LabLike, p: Plan) -> None:
     """Raise naming the first Region without EventBridge or not enabled for the account."""
     import boto3
 
@@ -67,7 +78,7 @@ def _doc(value: object) -> object:
     return json.loads(unquote(value)) if isinstance(value, str) else value
 
 
-def ensure_role(lab: Lab, p: Plan) -> list[Change]:
+def ensure_role(lab: LabLike, p: Plan) -> list[Change]:
     """The role forwarding rules use to put events on the central bus (global, IAM)."""
     iam = lab.client("iam")
     trust = forward_trust_policy(p.account_id)
@@ -103,7 +114,24 @@ def ensure_role(lab: Lab, p: Plan) -> list[Change]:
     return out
 
 
-def ensure_topics(lab: Lab, p: Plan) -> list[Change]:
+def _subscriptions(sns: Any, topic_arn: str) -> list[dict[str, Any]]:
+    """Every subscription of a topic (ListSubscriptionsByTopic, all pages)."""
+    out: list[dict[str, Any]] = []
+    for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn):
+        out.extend(page.get("Subscriptions", []))
+    return out
+
+
+def _wanted(cfg: LabConfig, alert: Alert) -> list[tuple[str, str]]:
+    """(protocol, endpoint) pairs of an alert's topic: the email, and the SMS for SMS alerts
+    (as the blog's topics, stack/sns.py)."""
+    out = [("email", cfg.email)] if cfg.email else []
+    if cfg.sms and alert.sms:
+        out.append(("sms", cfg.sms))
+    return out
+
+
+def ensure_topics(lab: LabLike, p: Plan) -> list[Change]:
     """One topic per alert rule in the central Region, its policy, and the alert's subscriptions."""
     cfg = lab.config
     sns = lab.client("sns", p.central)
@@ -122,8 +150,8 @@ def ensure_topics(lab: Lab, p: Plan) -> list[Change]:
         created = arn not in existing
         out.append(Change(SECTION, "SNS topic", name, "created" if created else
                           ("updated" if current != policy else "unchanged")))
-        have = {(s["Protocol"], s["Endpoint"]): s for s in blog_sns.subscriptions(lab, arn)}
-        want = blog_sns.wanted_subscriptions(lab, alert)
+        have = {(s["Protocol"], s["Endpoint"]): s for s in _subscriptions(sns, arn)}
+        want = _wanted(cfg, alert)
         for protocol, endpoint in want:
             label = f"{name} -> {protocol}:{endpoint}"
             if (protocol, endpoint) in have:
@@ -165,7 +193,7 @@ def _target(rule: Rule) -> dict[str, Any]:
     return target
 
 
-def ensure_rule(lab: Lab, rule: Rule) -> Change:
+def ensure_rule(lab: LabLike, rule: Rule) -> Change:
     """PutRule and PutTargets when what the Region has differs from the plan."""
     events = lab.client("events", rule.region)
     label = f"{rule.region}/{rule.name}"
@@ -191,7 +219,7 @@ def ensure_rule(lab: Lab, rule: Rule) -> Change:
     return Change(SECTION, "rule", label, "created" if have is None else "updated")
 
 
-def deploy(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
+def deploy(lab: LabLike, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
     """Build the EventBridge design: role, central topics and rules, then each Region's forwarder."""
     p = plan(lab.config, extra_regions)
     preflight(p)
@@ -212,7 +240,7 @@ def deploy(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackRe
     return result
 
 
-def delete_rule(lab: Lab, region: str, name: str) -> Change:
+def delete_rule(lab: LabLike, region: str, name: str) -> Change:
     """Remove a rule's targets, then the rule; absent is fine."""
     events = lab.client("events", region)
     label = f"{region}/{name}"
@@ -235,7 +263,7 @@ def _topic_arns(sns: Any) -> set[str]:
     return existing
 
 
-def _delete_topics(lab: Lab, p: Plan) -> list[Change]:
+def _delete_topics(lab: LabLike, p: Plan) -> list[Change]:
     sns = lab.client("sns", p.central)
     existing = _topic_arns(sns)
     out: list[Change] = []
@@ -244,7 +272,7 @@ def _delete_topics(lab: Lab, p: Plan) -> list[Change]:
         if arn not in existing:
             out.append(Change(SECTION, "SNS topic", name, "absent"))
             continue
-        for sub in blog_sns.subscriptions(lab, arn):
+        for sub in _subscriptions(sns, arn):
             if sub["SubscriptionArn"].startswith("arn:"):
                 sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
         sns.delete_topic(TopicArn=arn)
@@ -252,7 +280,7 @@ def _delete_topics(lab: Lab, p: Plan) -> list[Change]:
     return out
 
 
-def _delete_role(lab: Lab, p: Plan) -> list[Change]:
+def _delete_role(lab: LabLike, p: Plan) -> list[Change]:
     iam = lab.client("iam")
     try:
         iam.delete_role_policy(RoleName=p.role_name, PolicyName=ROLE_POLICY)
@@ -268,7 +296,7 @@ def _delete_role(lab: Lab, p: Plan) -> list[Change]:
     return [Change(SECTION, "IAM role", p.role_name, "deleted")]
 
 
-def teardown(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
+def teardown(lab: LabLike, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
     """Remove every Region's rules, the topics and the role; one Region failing stops no other."""
     p = plan(lab.config.replace(cis=True), extra_regions)  # CIS rules too, as the blog's teardown
     result = StackResult("teardown")
