@@ -287,7 +287,7 @@ def _costs(cfg: LabConfig, alerts: Sequence[Any], eb: EventBridgeRun, signins: i
     def month(n: int) -> int:
         return round(n * scale)
 
-    sms_alerts = {a.name for a in cfg.alerts if a.sms}
+    sms_alerts = {a.topic_name for a in cfg.alerts if a.sms}
     country = _sms_country(cfg, notes)
     blog_n = month(sum(len(a.notifications) for a in alerts))
     blog_sms = month(sum(len(a.notifications) for a in alerts if a.name in sms_alerts))

@@ -52,23 +52,30 @@ def delivered(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Mapp
     return [r for r in records if r.get("awsRegion") == cfg.region]
 
 
+def setting(alert: Any, name: str, cfg: LabConfig) -> Any:
+    """The alert's own value of `name` (alerts as data: unset fields are None) or the config's."""
+    value = getattr(alert, name, None)
+    return getattr(cfg, name) if value is None else value
+
+
 def run_alerts(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[BlogAlert]:
     """Each alert's alarm over the delivered records, evaluated every minute over its last
     `evaluation_periods` Periods (the emulator's rule: a record's minute is in the datapoint of
     the Period that ends after it)."""
     recs = sorted(delivered(records, cfg), key=event_time)
-    period = timedelta(seconds=cfg.period)
-    n = cfg.evaluation_periods
     minute = timedelta(minutes=1)
     logs: dict[datetime, int] = {}
     for r in recs:
         logs[_minute(event_time(r))] = logs.get(_minute(event_time(r)), 0) + 1
-    # Only minutes whose windows hold some record can change the state; the span after each
-    # record's minute runs until its last window is empty again.
-    reach = int((period * n) / minute) + 1
-    times = sorted({m + minute * k for m in logs for k in range(1, reach + 1)})
     out: list[BlogAlert] = []
     for alert in cfg.alerts:
+        period = timedelta(seconds=int(setting(alert, "period", cfg)))
+        n = int(setting(alert, "evaluation_periods", cfg))
+        default = setting(alert, "default_value", cfg)
+        # Only minutes whose windows hold some record can change the state; the span after each
+        # record's minute runs until its last window is empty again.
+        reach = int((period * n) / minute) + 1
+        times = sorted({m + minute * k for m in logs for k in range(1, reach + 1)})
         fp = FilterPattern(alert.pattern)
         hits: dict[datetime, list[str]] = {}
         for r in recs:
@@ -86,35 +93,41 @@ def run_alerts(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Blo
                 any_logs = any(lo <= m < hi for m in logs)
                 if count:
                     values.append(float(count))
-                elif any_logs and cfg.default_value is not None:
-                    values.append(float(cfg.default_value))
+                elif any_logs and default is not None:
+                    values.append(float(default))
                 else:
                     values.append(None)
-            new = alarm_state(values, threshold=alert.threshold,
-                              comparison_operator=alert.comparison_operator,
-                              evaluation_periods=n, datapoints_to_alarm=cfg.datapoints_to_alarm,
-                              treat_missing_data=cfg.treat_missing_data, current_state=state)
+            new = alarm_state(values, threshold=float(setting(alert, "threshold", cfg)),
+                              comparison_operator=str(setting(alert, "comparison_operator", cfg)),
+                              evaluation_periods=n,
+                              datapoints_to_alarm=int(setting(alert, "datapoints_to_alarm", cfg)),
+                              treat_missing_data=str(setting(alert, "treat_missing_data", cfg)),
+                              current_state=state)
             fresh = [i for m, v in hits.items() if t - minute <= m < t for i in v]
             if new == "ALARM" and state != "ALARM":
                 ids = tuple(i for m, v in sorted(hits.items()) if t - period * n <= m < t
                             for i in v if i not in attributed)
                 attributed.update(ids)
-                sent.append((t, ids, _email(cfg, alert.name, state, t)))
+                sent.append((t, ids, _email(cfg, alert, state, t)))
             elif state == "ALARM" and new == "ALARM":
                 repeats.extend(i for i in fresh if i not in attributed)
             state = new
         matched = tuple(i for v in hits.values() for i in v)
-        out.append(BlogAlert(alert.key, alert.name, tuple(sent), tuple(repeats), matched))
+        out.append(BlogAlert(alert.key, alert.alarm_name, tuple(sent), tuple(repeats), matched))
     return out
 
 
-def _email(cfg: LabConfig, name: str, old: str, time: datetime) -> str:
+def _email(cfg: LabConfig, alert: Any, old: str, time: datetime) -> str:
     """The alarm email's text (emulator/notify.py's observed layout)."""
-    alarm = {"AlarmName": name, "MetricName": name, "Namespace": cfg.metric_namespace,
-             "Statistic": cfg.statistic, "Period": cfg.period,
-             "EvaluationPeriods": cfg.evaluation_periods, "DatapointsToAlarm": cfg.datapoints_to_alarm,
-             "ComparisonOperator": cfg.comparison_operator, "Threshold": cfg.threshold,
-             "TreatMissingData": cfg.treat_missing_data}
+    name = alert.alarm_name
+    alarm = {"AlarmName": name, "MetricName": alert.metric_name,
+             "Namespace": getattr(alert, "namespace", None) or cfg.metric_namespace,
+             "Statistic": setting(alert, "statistic", cfg), "Period": setting(alert, "period", cfg),
+             "EvaluationPeriods": setting(alert, "evaluation_periods", cfg),
+             "DatapointsToAlarm": setting(alert, "datapoints_to_alarm", cfg),
+             "ComparisonOperator": setting(alert, "comparison_operator", cfg),
+             "Threshold": setting(alert, "threshold", cfg),
+             "TreatMissingData": setting(alert, "treat_missing_data", cfg)}
     message = alarm_message(alarm, old_state=old, new_state="ALARM",
                             reason="Threshold Crossed", time=time,
                             account_id=cfg.account_id, region=cfg.region)

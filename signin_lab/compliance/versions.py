@@ -115,14 +115,14 @@ def eventbridge_evidence(lab: LabLike, region: str | None = None) -> set[str]:
         if alert.key not in wanted:
             continue
         try:
-            described = events.describe_rule(Name=alert.name)
+            described = events.describe_rule(Name=alert.topic_name)
         except Exception as exc:
             from signin_lab.aws_errors import is_not_found
 
             if is_not_found(exc):
                 continue
             raise
-        if described.get("State") == "ENABLED" and events.list_targets_by_rule(Rule=alert.name)["Targets"]:
+        if described.get("State") == "ENABLED" and events.list_targets_by_rule(Rule=alert.topic_name)["Targets"]:
             found.add(alert.key)
     return found
 

@@ -205,7 +205,7 @@ def plan(cfg: LabConfig, extra_regions: tuple[str, ...] | list[str] = ()) -> Pla
         topic = f"{alert.topic_name}{TOPIC_SUFFIX}"
         topics[alert.key] = topic
         rules.append(Rule(
-            region=central, name=alert.name, pattern=pattern, target_id="topic",
+            region=central, name=alert.topic_name, pattern=pattern, target_id="topic",
             target_arn=f"arn:aws:sns:{central}:{cfg.account_id}:{topic}",
             input_paths=dict(INPUT_PATHS), input_template=template_for(alert), alert_key=alert.key,
             description=f"signin-lab alert {alert.key}"))
