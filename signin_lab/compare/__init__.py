@@ -220,6 +220,9 @@ def compare_designs(
         *eb.notes,
         *cost_notes,
     ]
+    if signins_per_month is not None:
+        notes.append("monthly counts scaled linearly from these records: under heavier traffic an "
+                     "alarm stays in ALARM longer, so the blog's design would send fewer than counted")
     return DesignComparison(rows, summary, hops, {"blog": _blog_fields(blog_sample, logins),
                                                     "eventbridge": fields},
                             {"blog": blog_sample, "eventbridge": eb_sample}, costs, notes)
