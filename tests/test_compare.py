@@ -127,3 +127,10 @@ def test_sms_country_without_a_price_is_noted() -> None:
     """A number in a country prices.json does not price is left out, and a note says so."""
     notes = compare_designs(blog_test_signins(), LabConfig(sms="+12015550123")).notes
     assert any(n.startswith("no SMS price for US") for n in notes)
+
+
+def test_blog_root_case_is_carried_into_the_derived_rule() -> None:
+    """One alert definition, two designs: the blog's "root" pattern makes the rule miss too, and says why."""
+    rows = compare_designs(blog_test_signins(), LabConfig(patterns={"success-root": BLOG_ROOT})).signins()
+    root = rows[(rows["user_type"] == "Root") & (rows["outcome"] == "Success")].iloc[0]
+    assert 'rule pattern case: derived from a filter saying "root", CloudTrail writes "Root"' == root["eventbridge_why"]

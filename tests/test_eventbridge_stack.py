@@ -199,3 +199,23 @@ def test_teardown_goes_on_past_a_failing_region(lab: Lab, monkeypatch: pytest.Mo
     with pytest.raises(SigninLabError, match="us-east-2/signin-console-signin-forward: throttled"):
         eventbridge.teardown(lab)
     assert ([], []) == (_rules(lab, "us-east-1"), _rules(lab, "eu-west-1"))
+
+
+def test_a_custom_alerts_prefix_becomes_an_eventbridge_prefix() -> None:
+    """A filter `$.sourceIPAddress = "203.0.113.*"` becomes EventBridge's prefix matcher."""
+    cfg = LabConfig(patterns={"success-iam": '{ ($.eventName = "ConsoleLogin") && ($.sourceIPAddress = "203.0.113.*") }'})
+    assert {"source": ["aws.signin"], "detail": {"eventName": ["ConsoleLogin"], "sourceIPAddress": [{"prefix": "203.0.113."}]}} == (
+        alert_pattern(cfg.alert("success-iam")))
+
+
+def test_an_or_pattern_is_skipped_with_the_reason() -> None:
+    """A filter with || has no single EventBridge pattern: the plan skips it and says why."""
+    cfg = LabConfig(patterns={"failure-iam": '{ ($.eventName = "ConsoleLogin") || ($.errorCode = "x") }'})
+    assert "its filter pattern is not an && of comparisons" == plan(cfg).skipped["failure-iam"][:46]
+
+
+def test_root_rules_message_names_the_root_user() -> None:
+    """The root rules' template says "the root user"; the IAM rules' names the user."""
+    templates = {r.alert_key: r.input_template or "" for r in plan(LabConfig()).rules if r.alert_key}
+    assert (True, True) == ("<outcome> by the root user in" in templates["success-root"],
+                            "<outcome> by IAM user <user> in" in templates["success-iam"])

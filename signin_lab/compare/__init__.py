@@ -139,10 +139,12 @@ def _blog_why(login: ConsoleLogin, cfg: LabConfig, repeats: set[str], matched: s
     return "no metric filter matched"
 
 
-def _eb_why(why: str, detail_type: str | None) -> str:
+def _eb_why(why: str, detail_type: str | None, login: ConsoleLogin, cfg: LabConfig) -> str:
     if detail_type is not None and detail_type != CONSOLE_SIGNIN_DETAIL_TYPE:
         return (f"the rule's detail-type {detail_type!r} is not the events' spelling "
                 f"{CONSOLE_SIGNIN_DETAIL_TYPE!r}")
+    if login.user_type == "Root" and any('"root"' in a.pattern for a in cfg.alerts):
+        return 'rule pattern case: derived from a filter saying "root", CloudTrail writes "Root"'
     return why
 
 
@@ -195,7 +197,7 @@ def compare_designs(
             "blog_delay_s": (None if blog_time is None
                              else (blog_time - login.time).total_seconds() + 300),
             "eventbridge": eid in eb_msg,
-            "eventbridge_why": "" if eid in eb_msg else _eb_why(eb_why.get(eid, "no rule matched"), detail_type),
+            "eventbridge_why": "" if eid in eb_msg else _eb_why(eb_why.get(eid, "no rule matched"), detail_type, login, cfg),
             "eventbridge_delay_s": 0.0 if eid in eb_msg else None,
         })
     fields = _fields(logins, eb)

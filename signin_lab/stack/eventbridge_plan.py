@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from signin_lab.config import CONSOLE_LOGIN, IDENTITY_TYPE, regions
+from signin_lab.config import regions
 from signin_lab.errors import SigninLabError
 from signin_lab.events.samples import GLOBAL_SIGNIN_REGIONS
 
@@ -144,35 +144,88 @@ def forward_pattern() -> dict[str, Any]:
     return {"source": [SOURCE], "detail": {"eventName": [EVENT_NAME]}}
 
 
-def alert_pattern(alert: Alert) -> dict[str, Any] | None:
-    """The event pattern meaning what the alert means, or None when it has no sign-in meaning.
+def _pattern_value(op: str, value: Any) -> Any | None:
+    """One filter-pattern comparison as an EventBridge pattern value, or None if there is none.
 
-    The four outcome x identity alerts match `detail.userIdentity.type` and
-    `detail.responseElements.ConsoleLogin` as CloudTrail writes them (`Root`, `IAMUser`;
-    `Success`, `Failure`). CloudWatch.3 (sign-in without MFA) adds `anything-but "Yes"` on
-    `additionalEventData.MFAUsed`; CloudWatch.6 (console authentication failures) matches the
-    errorMessage the CIS filter names. Other alerts (e.g. CloudWatch.1, root usage of any API)
-    are not sign-in alerts: the plan lists them in `skipped` with the reason.
-    """
-    base: dict[str, Any] = {"eventName": [EVENT_NAME]}
-    outcome, _, user_type = alert.key.partition("-")
-    if outcome in CONSOLE_LOGIN and user_type in IDENTITY_TYPE:
-        base["userIdentity"] = {"type": [IDENTITY_TYPE[user_type]]}
-        base["responseElements"] = {"ConsoleLogin": [CONSOLE_LOGIN[outcome]]}
-    elif alert.key == "CloudWatch.3":
-        base["userIdentity"] = {"type": ["IAMUser"]}
-        base["responseElements"] = {"ConsoleLogin": ["Success"]}
-        base["additionalEventData"] = {"MFAUsed": [{"anything-but": "Yes"}]}
-    elif alert.key == "CloudWatch.6":
-        base["errorMessage"] = ["Failed authentication"]
-    else:
+    Equality on text is an exact value; a trailing or leading `*` is EventBridge's `prefix` or
+    `suffix`, both is a `wildcard`; `!=` is `anything-but` (both never match a missing field:
+    field notes, "Why alerts do not fire"); numbers use `numeric`
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html)."""
+    from signin_lab.filterpattern import nodes
+
+    if isinstance(value, nodes.Number):
+        return {"numeric": [op, value.value]} if op != "!=" else None
+    if not isinstance(value, nodes.Text):
         return None
-    return {"source": [SOURCE], "detail": base}
+    if op == "=":
+        if value.prefix_wild and value.suffix_wild:
+            return {"wildcard": f"*{value.core}*"}
+        if value.suffix_wild:
+            return {"prefix": value.core}
+        if value.prefix_wild:
+            return {"suffix": value.core}
+        return value.core
+    if op == "!=" and not (value.prefix_wild or value.suffix_wild):
+        return {"anything-but": value.core}
+    return None
 
 
-def template_for(alert: Alert) -> str:
-    """The input template of an alert's rule: root alerts name "the root user"."""
-    who = "the root user" if alert.key.endswith("-root") else "IAM user <user>"
+def alert_pattern(alert: Alert) -> dict[str, Any] | None:
+    """The event pattern meaning what the alert's own filter pattern means, or None.
+
+    Derived from the alert's definition (one definition, two designs): a JSON filter pattern
+    that is one comparison or an `&&` of comparisons on plain fields (`$.a.b`), including
+    `$.eventName = "ConsoleLogin"`, becomes `source: aws.signin` and the same conditions under
+    `detail` (the CloudTrail record is the event's detail, eb-service-event-cloudtrail.html).
+    The blog's four alerts, CloudWatch.3 and CloudWatch.6 translate; anything else (`||`, arrays,
+    IS/NOT EXISTS, regex, or no ConsoleLogin condition, e.g. CloudWatch.1's root API usage) gives
+    None, and the plan lists the alert in `skipped` with the reason.
+    """
+    from signin_lab.filterpattern import FilterPattern, FilterPatternError, nodes
+
+    try:
+        tree = FilterPattern(alert.pattern).tree
+    except FilterPatternError:
+        return None
+    if not isinstance(tree, nodes.JsonPattern):
+        return None
+    todo: list[Any] = [tree.expr]
+    compares: list[nodes.Compare] = []
+    while todo:
+        expr = todo.pop(0)
+        if isinstance(expr, nodes.And):
+            todo[:0] = list(expr.items)
+        elif isinstance(expr, nodes.Compare) and isinstance(expr.target, nodes.Selector):
+            compares.append(expr)
+        else:
+            return None
+    detail: dict[str, Any] = {}
+    for c in compares:
+        assert isinstance(c.target, nodes.Selector)
+        keys = [seg.name for seg in c.target.segments if isinstance(seg, nodes.Key)]
+        value = _pattern_value(c.op, c.value)
+        if value is None or len(keys) != len(c.target.segments) or not keys:
+            return None
+        node = detail
+        for key in keys[:-1]:
+            child = node.setdefault(key, {})
+            if not isinstance(child, dict):
+                return None
+            node = child
+        if keys[-1] in node:
+            return None  # two conditions on one field: not one EventBridge value list
+        node[keys[-1]] = [value]
+    if detail.get("eventName") != [EVENT_NAME]:
+        return None
+    return {"source": [SOURCE], "detail": detail}
+
+
+def template_for(pattern: dict[str, Any]) -> str:
+    """The input template of an alert's rule; a rule for root sign-ins names "the root user"
+    (a root record has no userName), one for IAM users "IAM user <name>"."""
+    kind = pattern.get("detail", {}).get("userIdentity", {}).get("type")
+    who = {("Root",): "the root user", ("IAMUser",): "IAM user <user>"}.get(
+        tuple(kind) if isinstance(kind, list) else (), "<user>")
     return _TEMPLATE.format(who=who)
 
 
@@ -199,15 +252,16 @@ def plan(cfg: LabConfig, extra_regions: tuple[str, ...] | list[str] = ()) -> Pla
     for alert in cfg.alerts:
         pattern = alert_pattern(alert)
         if pattern is None:
-            skipped[alert.key] = ("not a console sign-in alert: it stays a metric filter and "
-                                  "alarm in the blog's design")
+            skipped[alert.key] = ("its filter pattern is not an && of comparisons on "
+                                  "ConsoleLogin events, so no EventBridge rule is derived: it "
+                                  "stays a metric filter and alarm in the blog's design")
             continue
         topic = f"{alert.topic_name}{TOPIC_SUFFIX}"
         topics[alert.key] = topic
         rules.append(Rule(
             region=central, name=alert.topic_name, pattern=pattern, target_id="topic",
             target_arn=f"arn:aws:sns:{central}:{cfg.account_id}:{topic}",
-            input_paths=dict(INPUT_PATHS), input_template=template_for(alert), alert_key=alert.key,
+            input_paths=dict(INPUT_PATHS), input_template=template_for(pattern), alert_key=alert.key,
             description=f"signin-lab alert {alert.key}"))
     return Plan(cfg.account_id, central, where, tuple(rules), topics, role_name, skipped)
 
