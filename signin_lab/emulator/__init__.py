@@ -29,11 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from signin_lab.emulator.clock import DEFAULT_START, SimulatedClock, floor_minute
 from signin_lab.emulator.delivery import check_records, event_time, log_message
 from signin_lab.emulator.drill import Drill, drill_on_aws
+from signin_lab.emulator.eventbridge import DesignRuns, EventBridgeRun
+from signin_lab.emulator.eventbridge import replay as replay_eventbridge
 from signin_lab.emulator.inbox import notify
 from signin_lab.emulator.metrics import LogEvent, datapoints
 from signin_lab.emulator.notify import InboxMessage
@@ -46,7 +48,7 @@ from signin_lab.errors import SigninLabError
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.lab import Lab
 
-__all__ = ["Drill", "Emulator", "InboxMessage", "ReplayRun"]
+__all__ = ["DesignRuns", "Drill", "Emulator", "EventBridgeRun", "InboxMessage", "ReplayRun"]
 
 
 class Emulator:
@@ -70,7 +72,44 @@ class Emulator:
         """Every email, email-json and SMS message delivered so far, in order."""
         return list(self._inbox)
 
+    @overload
+    def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
+               tail: timedelta | None = ..., design: Literal["blog"] = ...) -> ReplayRun: ...
+    @overload
+    def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
+               tail: timedelta | None = ..., design: Literal["eventbridge"]) -> EventBridgeRun: ...
+    @overload
+    def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
+               tail: timedelta | None = ..., design: Literal["both"]) -> DesignRuns: ...
+
     def replay(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        until: datetime | None = None,
+        tail: timedelta | None = None,
+        design: str = "blog",
+    ) -> ReplayRun | EventBridgeRun | DesignRuns:
+        """The records through the deployed design: `blog` (ReplayRun), `eventbridge` (the rules
+        of every Region the records were recorded in, see emulator/eventbridge.py: EventBridgeRun)
+        or `both` (DesignRuns). Every message lands in the one inbox."""
+        if design not in ("blog", "eventbridge", "both"):
+            raise SigninLabError(f"replay design={design!r}: expected 'blog', 'eventbridge' or 'both'")
+        if design == "blog":
+            return self._replay_blog(records, until=until, tail=tail)
+        recs = check_records(records)
+        blog = self._replay_blog(recs, until=until, tail=tail) if design == "both" else None
+        if self.lab.kind == "aws":
+            raise SigninLabError("replay emulates AWS on moto; on real AWS, EventBridge runs itself")
+        run = replay_eventbridge(self.lab, recs, [self.lab.region])
+        self._inbox.extend(run.messages)
+        if recs and blog is None:
+            last = floor_minute(max(event_time(r) for r in recs))
+            if self.clock.now is None or last > self.clock.now:
+                self.clock.advance_to(last)
+        return run if blog is None else DesignRuns(blog, run)
+
+    def _replay_blog(
         self,
         records: Iterable[Mapping[str, Any]],
         *,
