@@ -17,7 +17,7 @@ from signin_lab.quiz import render as quiz_render
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN_EXAMS = {"DVA-C02", "SOA-C03", "SAA-C03", "SCS-C03"}
-COURSE = [f"{n:02d}" for n in range(10)]
+COURSE = sorted(p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 DATA = resources.files("signin_lab").joinpath("data")
 FILES = sorted(p.name for p in DATA.iterdir() if re.fullmatch(r"quiz_\d\d\.json", p.name))
 RAW = [(f, q) for f in FILES for q in json.loads(DATA.joinpath(f).read_text())["questions"]]
@@ -33,8 +33,19 @@ def _notebook(number: str) -> nbformat.NotebookNode:
 
 
 def test_every_course_notebook_has_questions() -> None:
-    """Notebooks 00 to 09 each have a question file."""
-    assert COURSE == [name[:2] for name in quiz.notebooks()][:10]
+    """Every numbered notebook has a question file, and every question file a notebook."""
+    assert COURSE == [name[:2] for name in quiz.notebooks()]
+
+
+def test_question_files_name_their_notebook() -> None:
+    """Each quiz_NN.json names the notebook file NN_*.ipynb that exists in notebooks/."""
+    stems = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert set(quiz.notebooks()) <= stems
+
+
+def test_the_eventbridge_notebook_is_in_the_course() -> None:
+    """Notebook 11 (the EventBridge design) is among the notebooks with exam practice."""
+    assert "11_eventbridge" in quiz.notebooks()
 
 
 @pytest.mark.parametrize("number", COURSE)
@@ -211,6 +222,12 @@ def test_wrong_verdict_folds_the_right_answer() -> None:
 
 
 # -- the exam map -----------------------------------------------------------------------------
+
+
+def test_exam_map_includes_the_eventbridge_notebook() -> None:
+    """The exam map's 11_eventbridge row lists the SCS-C03 domains its questions cite."""
+    cited = sorted({e.objective for q in quiz.load("11") for e in q.exams if e.code == "SCS-C03"})
+    assert ", ".join(f"D{o}" for o in cited) == quiz.exam_map().frame().loc["11_eventbridge", "SCS-C03"]
 
 
 def test_exam_map_has_a_row_per_notebook() -> None:
