@@ -348,3 +348,61 @@ def test_single_region_trail_misses_41_of_44_sample_sign_ins(lab: Lab) -> None:
                for e in page["events"]]
     signins = sum(r["eventName"] == "ConsoleLogin" for r in records)
     assert (44, 3) == (signins, sum(r["eventName"] == "ConsoleLogin" for r in arrived))
+
+
+# -- notebook 11's answers hold in the kit's EventBridge emulation ----------------------------
+
+SPELLINGS = ("AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail")
+
+
+def _root_sign_in_event(detail_type: str) -> dict:
+    from datetime import UTC, datetime
+
+    from signin_lab import eventpattern
+    from signin_lab.events.samples import console_login
+
+    record = console_login("success", "root", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    return eventpattern.envelope(record, detail_type=detail_type)
+
+
+def _matches_by_spelling_11_1() -> dict[str, tuple[bool, ...]]:
+    from signin_lab import eventpattern
+
+    return {o.letter: tuple(eventpattern.test(json.loads(o.text.strip("`")), _root_sign_in_event(d)) for d in SPELLINGS)
+            for o in quiz.load("11").question("11-1").options}
+
+
+def test_11_1_spellings_are_the_kits() -> None:
+    """The two detail-type spellings in 11-1 are the kit's event and guide spellings."""
+    from signin_lab import eventpattern
+
+    assert SPELLINGS == (eventpattern.CONSOLE_SIGNIN_DETAIL_TYPE, eventpattern.CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE)
+
+
+def test_11_1_answer_matches_a_root_sign_in_under_either_spelling() -> None:
+    """11-1's right pattern matches a root sign-in whichever detail-type spelling the event carries."""
+    letter = quiz.load("11").question("11-1").answer
+    assert (True, True) == _matches_by_spelling_11_1()[letter]
+
+
+def test_11_1_distractors_miss_or_depend_on_one_spelling() -> None:
+    """11-1's wrong patterns: ignore-case matches only the guide's spelling; the other two match nothing."""
+    matches = _matches_by_spelling_11_1()
+    del matches[quiz.load("11").question("11-1").answer]
+    assert {"A": (False, True), "B": (False, False), "D": (False, False)} == matches
+
+
+def test_11_3_answer_paths_fill_the_sentence() -> None:
+    """11-3's right answer: its three JSON paths, in an input template, give user, IP and MFA."""
+    from datetime import UTC, datetime
+
+    from signin_lab import eventpattern
+    from signin_lab.events.samples import console_login
+
+    q = quiz.load("11").question("11-3")
+    paths = re.findall(r"\$\.[A-Za-z.]+", q.option(q.answer).text)
+    record = console_login("success", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC), user_name="alice",
+                           mfa=True, source_ip="198.51.100.7", region="us-east-1")
+    text = eventpattern.transform(dict(zip(["user", "ip", "mfa"], paths, strict=True)),
+                                  '"<user> signed in from <ip>; MFA used: <mfa>"', eventpattern.envelope(record))
+    assert '"alice signed in from 198.51.100.7; MFA used: Yes"' == text
