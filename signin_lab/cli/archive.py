@@ -22,10 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _report_skipped(report: LoadReport) -> None:
-    """One line on stderr when input was skipped (warning) or ignored (note)."""
+    """On stderr: one summary line when input was skipped (warning) or ignored (note), then one
+    line per skipped item (file, where, reason), so nothing left out goes unnamed."""
     if report.skipped or report.ignored:
         level = "warning" if report.skipped else "note"
         click.echo(f"signin-lab: {level}: {report.summary()}", err=True)
+    for item in report.skipped:
+        click.echo(f"signin-lab: skipped {item.kind}: {item}", err=True)
 
 
 @app.command()
@@ -61,10 +64,10 @@ def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str)
     """run_scan with a transient rich progress bar on stderr, advanced once per file."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from signin_lab.events.load import find_files
+    from signin_lab.events.load import load_records
     from signin_lab.events.scan import run_scan
 
-    total = len(find_files(*paths)[0])
+    total = len(load_records(*paths, on_error=on_error).files)  # type: ignore[arg-type]  # walks only
     columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
                TimeElapsedColumn())
     with Progress(*columns, transient=True) as progress:
@@ -80,8 +83,9 @@ def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str)
 @app.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", default="out", show_default=True, help="Folder for the chart PNGs.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @on_error_option
-def analyze(paths: tuple[str, ...], out: str, on_error: str) -> None:
+def analyze(paths: tuple[str, ...], out: str, output: str, on_error: str) -> None:
     """Summarise the console sign-ins in CloudTrail files and write the charts as PNGs."""
     from signin_lab.cli.render import summary, terminal
     from signin_lab.events.analyze import run_analyze
@@ -90,7 +94,10 @@ def analyze(paths: tuple[str, ...], out: str, on_error: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
         result = run_analyze(paths, out=Path(out), on_error=on_error)  # type: ignore[arg-type]
-    console = terminal()
-    summary(console, result.summary, records=result.records)
-    console.print(f"charts: {', '.join(str(p) for p in result.charts)}")
+    if output == "json":
+        click.echo(json.dumps(result.to_json()))
+    else:
+        console = terminal()
+        summary(console, result.summary, records=result.records)
+        console.print(f"charts: {', '.join(str(p) for p in result.charts)}")
     _report_skipped(result.report)

@@ -36,8 +36,12 @@ class ScanResult:
     report: LoadReport = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        """`{"records": N, "matches": {"signin-console-failure-iam": n, ...}}`."""
-        return {"records": self.records, "matches": dict(self.matches)}
+        """`{"records": N, "matches": {...}, "skipped": [{"file", "where", "reason", "kind"}]}`.
+
+        `skipped` lists every file, folder, line or record left out (empty when none was).
+        """
+        return {"records": self.records, "matches": dict(self.matches),
+                "skipped": self.report.skipped_json()}
 
     def frame(self) -> pd.DataFrame:
         """One row per filter: `name`, `matches` (in the order given); pandas imported here."""
@@ -175,6 +179,14 @@ def run_scan(
     A NAME already configured has its pattern replaced. Skipped input is in `result.report`
     (and, with on_error="skip", one SkippedInputWarning); the CLI prints the counts.
     """
+    from signin_lab.filterpattern import FilterPattern
+
     chosen = default_patterns()
-    chosen.update(parse_pattern_options(patterns))
+    options = parse_pattern_options(patterns)
+    for name, text in options.items():
+        try:
+            FilterPattern(text)
+        except SigninLabError as exc:  # name the option, not just the pattern's text
+            raise SigninLabError(f"--pattern {name}: {exc}", field="patterns") from None
+    chosen.update(options)
     return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file)
