@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.events.scan import ScanResult
 
 
-def _report_skipped(report: LoadReport) -> None:
+def report_skipped(report: LoadReport) -> None:
     """On stderr: one summary line when input was skipped (warning) or ignored (note), then one
     line per skipped item (file, where, reason), so nothing left out goes unnamed."""
     if report.skipped or report.ignored:
@@ -57,7 +57,7 @@ def scan(paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_erro
         click.echo(f"{'records':<{width}}  {result.records:>10}")
         for name, count in result.matches.items():
             click.echo(f"{name:<{width}}  {count:>10}")
-    _report_skipped(result.report)
+    report_skipped(result.report)
 
 
 def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str) -> ScanResult:
@@ -100,4 +100,4 @@ def analyze(paths: tuple[str, ...], out: str, output: str, on_error: str) -> Non
         console = terminal()
         summary(console, result.summary, records=result.records)
         console.print(f"charts: {', '.join(str(p) for p in result.charts)}")
-    _report_skipped(result.report)
+    report_skipped(result.report)

@@ -138,3 +138,22 @@ def _split(line: str) -> tuple[str, int, str]:
 def key_time(key: str) -> datetime:
     """The UTC time of a sort key."""
     return datetime.fromisoformat(key).replace(tzinfo=UTC)
+
+
+def checked_records(stream: Any, on_error: str = "raise") -> Iterator[dict[str, Any]]:
+    """The records of a `load_records` stream that the emulator can replay (`record_problem`).
+
+    A record it cannot replay raises EventFileError naming its file and its place in that file
+    ("record 3", "line 12"), or with on_error="skip" is added to `stream.report.skipped`.
+    """
+    from signin_lab.emulator.delivery import record_problem
+    from signin_lab.events.load import EventFileError, Skipped
+
+    for path, where, record in stream.located():
+        why = record_problem(record)
+        if why is None:
+            yield record
+        elif on_error == "skip":
+            stream.report.skipped.append(Skipped(path, where, why, "record"))
+        else:
+            raise EventFileError(path, where, why)
