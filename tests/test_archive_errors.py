@@ -101,3 +101,12 @@ def test_dev_zero_on_the_command_line_is_not_a_regular_file(capsys: pytest.Captu
     code, _, err = run(["scan", "/dev/zero"], capsys)
     assert (2, "signin-lab: error: /dev/zero: not a regular file (a character device)") == (
         code, err.strip())
+
+
+def test_scan_max_bytes_stops_a_gzip_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """scan --max-bytes caps one file's decompressed size: one line naming the file and cap, exit 2."""
+    import gzip
+
+    (tmp_path / "bomb.json.gz").write_bytes(gzip.compress(b"[" + b" " * 2_000_000 + b"]"))
+    code, _, err = run(["scan", str(tmp_path / "bomb.json.gz"), "--max-bytes", "1000000"], capsys)
+    assert (2, True) == (code, "bomb.json.gz: holds more than 1,000,000 bytes once decompressed" in err)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from signin_lab.cli.common import app, on_error_option
+from signin_lab.cli.common import app, max_bytes_option, on_error_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.events.load import LoadReport
@@ -36,7 +36,8 @@ def report_skipped(report: LoadReport) -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--pattern", "patterns", multiple=True, help="NAME=PATTERN: another metric filter to count (repeatable).")
 @on_error_option
-def scan(paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_error: str) -> None:
+@max_bytes_option
+def scan(paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_error: str, max_bytes: int) -> None:
     """Count what each alert's metric filter matches in a CloudTrail archive (local files only)."""
     # A progress bar (rich, on stderr, by file) shows only when stdout and stderr are both a
     # terminal, so piped output and benchmarks see none and do not pay for importing rich.
@@ -45,11 +46,11 @@ def scan(paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_erro
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
         if sys.stdout.isatty() and sys.stderr.isatty():
-            result = scan_with_progress(list(paths), patterns, on_error)
+            result = scan_with_progress(list(paths), patterns, on_error, max_bytes)
         else:
             from signin_lab.events.scan import run_scan
 
-            result = run_scan(paths, patterns=patterns, on_error=on_error)  # type: ignore[arg-type]
+            result = run_scan(paths, patterns=patterns, on_error=on_error, max_bytes=max_bytes)  # type: ignore[arg-type]
     if output == "json":
         click.echo(json.dumps(result.to_json()))
     else:
@@ -60,7 +61,9 @@ def scan(paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_erro
     report_skipped(result.report)
 
 
-def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str) -> ScanResult:
+def scan_with_progress(
+    paths: list[str], patterns: Sequence[str], on_error: str, max_bytes: int = 1 << 30
+) -> ScanResult:
     """run_scan with a transient rich progress bar on stderr, advanced once per file."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -77,6 +80,7 @@ def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str)
             patterns=patterns,
             on_error=on_error,  # type: ignore[arg-type]
             on_file=lambda _path: progress.advance(task),
+            max_bytes=max_bytes,
         )
 
 
@@ -85,7 +89,8 @@ def scan_with_progress(paths: list[str], patterns: Sequence[str], on_error: str)
 @click.option("--out", default="out", show_default=True, help="Folder for the chart PNGs.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @on_error_option
-def analyze(paths: tuple[str, ...], out: str, output: str, on_error: str) -> None:
+@max_bytes_option
+def analyze(paths: tuple[str, ...], out: str, output: str, on_error: str, max_bytes: int) -> None:
     """Summarise the console sign-ins in CloudTrail files and write the charts as PNGs."""
     from signin_lab.cli.render import summary, terminal
     from signin_lab.events.analyze import run_analyze
@@ -93,7 +98,7 @@ def analyze(paths: tuple[str, ...], out: str, output: str, on_error: str) -> Non
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
-        result = run_analyze(paths, out=Path(out), on_error=on_error)  # type: ignore[arg-type]
+        result = run_analyze(paths, out=Path(out), on_error=on_error, max_bytes=max_bytes)  # type: ignore[arg-type]
     if output == "json":
         click.echo(json.dumps(result.to_json()))
     else:

@@ -11,6 +11,7 @@ from signin_lab.cli.common import (
     EMAIL,
     SMS,
     app,
+    max_bytes_option,
     on_error_option,
     open_lab,
     region_option,
@@ -42,7 +43,8 @@ def demo(out: str, region: str) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @target_options
 @on_error_option
-def replay(paths: tuple[str, ...], target: str | None, region: str, on_error: str) -> None:
+@max_bytes_option
+def replay(paths: tuple[str, ...], target: str | None, region: str, on_error: str, max_bytes: int) -> None:
     """Replay CloudTrail records through delivery, metric filters, alarms and SNS (moto targets).
 
     On in-process moto the blog's stack is deployed first; a moto server keeps its own stack.
@@ -57,7 +59,7 @@ def replay(paths: tuple[str, ...], target: str | None, region: str, on_error: st
     from signin_lab.events import load_records
     from signin_lab.events.load import SkippedInputWarning
 
-    stream = load_records(*paths, on_error=on_error)  # type: ignore[arg-type]
+    stream = load_records(*paths, on_error=on_error, max_bytes=max_bytes)  # type: ignore[arg-type]
     with open_lab(target, region) as lab, warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # reported below, item by item
         if lab.target.in_process:

@@ -183,19 +183,24 @@ def located_frame(
 
 
 def run_analyze(
-    paths: Iterable[str | Path], *, out: str | Path, on_error: OnError = "raise"
+    paths: Iterable[str | Path],
+    *,
+    out: str | Path,
+    on_error: OnError = "raise",
+    max_bytes: int | None = None,
 ) -> Analysis:
     """The `signin-lab analyze` work: summarise the records in `paths`, write the charts to `out`.
 
-    Errors name the file and the record's place within it. Skipped input (including sign-ins
+    Errors name the file and the record's place within it; `max_bytes` caps one file's
+    decompressed size (default `load_records`' MAX_BYTES). Skipped input (including sign-ins
     whose fields cannot be read, with on_error="skip") is in `result.report`, and one
     SkippedInputWarning summarises it.
     """
     import warnings
 
-    from signin_lab.events.load import SkippedInputWarning, load_records
+    from signin_lab.events.load import MAX_BYTES, SkippedInputWarning, load_records
 
-    stream = load_records(*paths, on_error=on_error)
+    stream = load_records(*paths, on_error=on_error, max_bytes=max_bytes or MAX_BYTES)
     report = stream.report
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # one warning below, with everything

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.load import LoadReport, OnError, load_records
+from signin_lab.events.load import MAX_BYTES, LoadReport, OnError, load_records
 
 #: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,17 +152,19 @@ def scan(
     patterns: Mapping[str, str] | None = None,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
     """Run metric-filter patterns (default: the configured alerts) over files and folders.
 
     Every pattern is compiled before any file is read, so a bad pattern fails fast.
+    `max_bytes`: the most one file may hold once decompressed (see `load_records`).
     """
     from signin_lab.filterpattern import FilterPattern
 
     chosen = dict(patterns) if patterns is not None else default_patterns()
     for text in chosen.values():
         FilterPattern(text)  # compile errors (FilterPatternError) before reading anything
-    stream = load_records(*paths, on_error=on_error, on_file=on_file)
+    stream = load_records(*paths, on_error=on_error, on_file=on_file, max_bytes=max_bytes)
     seen, matches = count_batches(stream.batches(), chosen)
     return ScanResult(records=seen, matches=matches, report=stream.report)
 
@@ -173,6 +175,7 @@ def run_scan(
     patterns: Iterable[str] = (),
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
     """The `signin-lab scan` counts: the configured alerts plus `NAME=PATTERN` options.
 
@@ -189,4 +192,4 @@ def run_scan(
         except SigninLabError as exc:  # name the option, not just the pattern's text
             raise SigninLabError(f"--pattern {name}: {exc}", field="patterns") from None
     chosen.update(options)
-    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file)
+    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, max_bytes=max_bytes)
