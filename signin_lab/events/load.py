@@ -366,7 +366,13 @@ def _too_big(path: str, cap: int) -> EventFileError:
 
 
 def _gunzip(path: str, data: bytes, cap: int) -> bytes:
-    """Decompress gzip data (every member, CRC checked) in bounded steps, stopping at `cap`."""
+    """Decompress gzip data (every member, CRC checked) in bounded steps, stopping at `cap`.
+
+    The last member's trailer (ISIZE, the size modulo 2**32: RFC 1952 section 2.3.1) can only
+    understate a valid file's size; when it is above `cap` the output is counted, not kept, so
+    a gzip bomb costs no memory (the file may also be truncated: inflating tells which).
+    """
+    keep = len(data) < 18 or int.from_bytes(data[-4:], "little") <= cap
     out: list[bytes] = []
     total = 0
     rest = data
@@ -379,7 +385,8 @@ def _gunzip(path: str, data: bytes, cap: int) -> bytes:
                 total += len(piece)
                 if total > cap:
                     raise _too_big(path, cap)
-                out.append(piece)
+                if keep:
+                    out.append(piece)
                 chunk = inflate.unconsumed_tail
             while not inflate.eof:  # input all given, output may still be pending
                 piece = inflate.decompress(b"", _STEP)
@@ -388,7 +395,8 @@ def _gunzip(path: str, data: bytes, cap: int) -> bytes:
                 total += len(piece)
                 if total > cap:
                     raise _too_big(path, cap)
-                out.append(piece)
+                if keep:
+                    out.append(piece)
         except zlib.error as exc:
             raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
         if not inflate.eof:
