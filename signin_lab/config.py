@@ -456,12 +456,6 @@ class LabConfig:
                           f"characters; PutMetricAlarm's AlarmDescription allows {limits.ALARM_DESCRIPTION_MAX}")
             _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
                                   a.treat_missing_data, a.comparison_operator, a.statistic)
-            error = _pattern_error(a.pattern)
-            if error is not None:  # str(error) shows the pattern with a caret under the column
-                raise SigninLabError(
-                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {error}",
-                    field="patterns" if a.key in self.patterns else "alerts",
-                ) from error
 
 
 _DEFAULT_SMS_ALERTS = ("success-root",)
@@ -494,19 +488,6 @@ def _check_types(cfg: LabConfig, specs: Any) -> None:
             why = limits.type_problem(value, types, what, optional=name not in ("key", "pattern"))
             if why:
                 raise SigninLabError(f"LabConfig.alerts[{alert.key!r}].{name}={value!r}: {why}", field="alerts")
-
-
-@functools.lru_cache(maxsize=256)
-def _pattern_error(pattern: str) -> Exception | None:
-    """The FilterPatternError `pattern` raises when compiled, or None (cached: configs are rebuilt
-    on every `replace`, their patterns rarely change)."""
-    from signin_lab.filterpattern import FilterPattern, FilterPatternError
-
-    try:
-        FilterPattern(pattern)
-    except FilterPatternError as exc:
-        return exc
-    return None
 
 
 def _pick(own: Any, default: Any) -> Any:
