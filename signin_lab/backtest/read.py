@@ -1,0 +1,302 @@
+"""Read a CloudTrail archive once into per-minute series: what the log group and its filters saw.
+
+Nothing here holds the records: each file's records are folded into per-minute counters (log
+events, their bytes, management and data events) and into each filter's `MinuteSeries`, then
+dropped. The order of records across files therefore does not matter: a minute's statistics do
+not depend on the order its events arrived in, so out-of-order records are placed in their own
+minute (by `eventTime`) and none is dropped.
+
+One log group receives one trail's delivery
+(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html),
+and a trail delivers its own account's records (`recipientAccountId`,
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+Files are grouped by trail (the S3 key prefix before `AWSLogs/`, see
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html)
+and records by account; one group is kept and the others are reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from signin_lab.emulator.clock import floor_minute, parse_time
+from signin_lab.emulator.metrics import MetricFilter, _number
+from signin_lab.emulator.series import MinuteSeries
+from signin_lab.errors import SigninLabError
+
+#: The engines that can read an archive for a backtest (issue 11 adds "duckdb").
+ENGINES: tuple[str, ...] = ("python",)
+
+
+@dataclass
+class Group:
+    """What one trail delivered for one account: per-minute volumes and the filters' series."""
+
+    trail: str
+    account: str | None
+    series: MinuteSeries
+    #: minute -> [log events, bytes of their messages, management events, data events]
+    volume: dict[datetime, list[int]] = field(default_factory=dict)
+    matches: list[int] = field(default_factory=list)
+    first_match: list[str | None] = field(default_factory=list)
+    last_match: list[str | None] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+
+    @property
+    def records(self) -> int:
+        return sum(v[0] for v in self.volume.values())
+
+    def merge(self, other: Group) -> None:
+        """Add `other`'s records to this group (records without an account id join the chosen one)."""
+        for minute, v in other.volume.items():
+            mine = self.volume.setdefault(minute, [0, 0, 0, 0])
+            for k in range(4):
+                mine[k] += v[k]
+        for minute, count in other.series.events.items():
+            self.series.add_events(minute, count)
+        for i in range(len(self.series.filters)):
+            for minute, s in other.series.stats[i].items():
+                mine_s = self.series.stats[i].get(minute)
+                if mine_s is None:
+                    self.series.stats[i][minute] = list(s)
+                else:
+                    mine_s[0] += s[0]
+                    mine_s[1] += s[1]
+                    mine_s[2] = min(mine_s[2], s[2])
+                    mine_s[3] = max(mine_s[3], s[3])
+            self.series.matched[i] |= other.series.matched[i]
+            firsts = [t for t in (self.first_match[i], other.first_match[i]) if t]
+            lasts = [t for t in (self.last_match[i], other.last_match[i]) if t]
+            self.first_match[i] = min(firsts) if firsts else None
+            self.last_match[i] = max(lasts) if lasts else None
+            self.matches[i] += other.matches[i]
+        self.files |= other.files
+
+
+@dataclass
+class Archive:
+    """Every group read from an archive, with what was read and skipped."""
+
+    groups: dict[tuple[str, str | None], Group]
+    files: list[str]
+    file_bytes: int
+    skipped: list[str]
+    ignored: list[str]
+
+
+def trail_of(path: str) -> str:
+    """The trail a file belongs to: its path up to `AWSLogs/` ("" for files outside that layout)."""
+    norm = path.replace(os.sep, "/")
+    at = norm.rfind("/AWSLogs/")
+    if at < 0:
+        return "" if not norm.startswith("AWSLogs/") else "."
+    return norm[:at] or "/"
+
+
+def _minute_key(t: str) -> str:
+    """The UTC minute of an eventTime as `YYYY-MM-DDTHH:MM` (the fast path slices CloudTrail's
+    own `2025-02-01T09:12:33Z` form; anything else is parsed)."""
+    return floor_minute(parse_time(t, "eventTime")).strftime("%Y-%m-%dT%H:%M")
+
+
+def _norm_time(t: str) -> str:
+    """An eventTime as `YYYY-MM-DDTHH:MM:SSZ`, comparable as text."""
+    if len(t) == 20 and t[19] == "Z" and t[10] == "T":
+        return t
+    return parse_time(t, "eventTime").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _to_minute(key: str) -> datetime:
+    return datetime(
+        int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]), int(key[14:16]), tzinfo=UTC
+    )
+
+
+class _Reader:
+    """Folds batches of records into groups; keyed by minute text until the end (cheaper)."""
+
+    def __init__(self, filters: Sequence[MetricFilter], home_region: str | None) -> None:
+        from signin_lab.events.scan import _precheck
+
+        self.filters = tuple(filters)
+        self.tests = [f.matcher.matches_event for f in filters]
+        self.checks = [_precheck(f.matcher) for f in filters]
+        self.literal = [_number(f.metric_value) for f in filters]
+        self.home = home_region
+        self.left_out_region = 0
+        # (trail, account) -> [volume by minute key, per filter: {minute key: [values]}, firsts, lasts]
+        self.raw: dict[tuple[str, str | None], Any] = {}
+
+    def _slot(self, key: tuple[str, str | None]) -> Any:
+        slot = self.raw.get(key)
+        if slot is None:
+            n = len(self.filters)
+            slot = self.raw[key] = ({}, [{} for _ in range(n)], [None] * n, [None] * n, set(), [0] * n)
+        return slot
+
+    def add(self, trail: str, path: str, raw: bytes | None, records: list[dict[str, Any]]) -> None:
+        if self.home is not None:  # a single-Region trail delivers its home Region's records only
+            kept = [r for r in records if r.get("awsRegion", self.home) == self.home]
+            self.left_out_region += len(records) - len(kept)
+            records = kept
+        accounts = {r.get("recipientAccountId") for r in records}
+        if len(accounts) == 1:
+            self._add((trail, accounts.pop()), path, raw, records)
+            return
+        by: dict[str | None, list[dict[str, Any]]] = {}
+        for r in records:
+            by.setdefault(r.get("recipientAccountId"), []).append(r)
+        for account, recs in by.items():
+            self._add((trail, account), path, raw, recs)
+
+    def _add(
+        self, key: tuple[str, str | None], path: str, raw: bytes | None, records: list[dict[str, Any]]
+    ) -> None:
+        volume, stats, firsts, lasts, files, matches = self._slot(key)
+        files.add(path)
+        dumps = orjson.dumps
+        for r in records:
+            t = r["eventTime"]
+            m = t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t)
+            v = volume.get(m)
+            if v is None:
+                v = volume[m] = [0, 0, 0, 0]
+            v[0] += 1
+            # The log event's message is the record as compact UTF-8 JSON (delivery.log_message).
+            v[1] += len(dumps(r))
+            category = r.get("eventCategory")
+            if category == "Data":
+                v[3] += 1
+            elif r.get("managementEvent") is not False and category in (None, "Management"):
+                v[2] += 1
+        exact = raw is not None and b"\\" not in raw
+        found: dict[bytes, bool] = {}
+        for i, test in enumerate(self.tests):
+            check = self.checks[i]
+            if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
+                continue  # the literal pre-check of `scan`: no record of this text can match
+            hits = [r for r in records if test(r)]
+            if not hits:
+                continue
+            matches[i] += len(hits)
+            per = stats[i]
+            for r in hits:
+                t = r["eventTime"]
+                m = t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t)
+                value = self.literal[i]
+                if value is None:
+                    from signin_lab.emulator.delivery import log_message
+
+                    value = self.filters[i].matcher.metric_value(
+                        log_message(r), self.filters[i].metric_value
+                    )
+                agg = per.get(m)
+                if agg is None:
+                    agg = per[m] = [0.0, 0.0, float("inf"), float("-inf")]
+                if value is not None:  # a match without a usable value is a match, no sample
+                    agg[0] += 1.0
+                    agg[1] += value
+                    agg[2] = min(agg[2], value)
+                    agg[3] = max(agg[3], value)
+                n = _norm_time(t)
+                if firsts[i] is None or n < firsts[i]:
+                    firsts[i] = n
+                if lasts[i] is None or n > lasts[i]:
+                    lasts[i] = n
+
+    def groups(self) -> dict[tuple[str, str | None], Group]:
+        out = {}
+        for key, (volume, stats, firsts, lasts, files, matches) in sorted(
+            self.raw.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        ):
+            series = MinuteSeries(self.filters)
+            vol: dict[datetime, list[int]] = {}
+            for m, v in volume.items():
+                minute = _to_minute(m)
+                vol[minute] = v
+                series.add_events(minute, v[0])
+            for i, per in enumerate(stats):
+                for m, agg in per.items():
+                    minute = _to_minute(m)
+                    series.matched[i].add(minute)
+                    if agg[0]:
+                        series.stats[i][minute] = agg
+            out[key] = Group(
+                key[0], key[1], series, vol, list(matches), list(firsts), list(lasts), set(files)
+            )
+        return out
+
+
+def read_archive(
+    source: str | Path | Sequence[str | Path],
+    filters: Sequence[MetricFilter],
+    *,
+    engine: str = "python",
+    home_region: str | None = None,
+    on_error: str = "raise",
+    on_file: Callable[[Path], None] | None = None,
+) -> Archive:
+    """Read the archive once into per-(trail, account) series for these metric filters.
+
+    `home_region`: a single-Region trail's Region (records of other Regions are not delivered,
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html);
+    None for a multi-Region trail.
+    """
+    import warnings
+
+    from signin_lab.events.load import (
+        EventFileError,
+        SkippedInputWarning,
+        find_files,
+        load_records,
+    )
+
+    if engine not in ENGINES:
+        raise SigninLabError(
+            f"--engine {engine!r}: backtest reads archives with {', '.join(ENGINES)} "
+            "(the duckdb engine comes with the archive engines of issue 11)"
+        )
+    sources = [source] if isinstance(source, str | Path) else list(source)
+    if not sources:
+        raise SigninLabError("backtest: no archive given (a folder, a file, or several)")
+    for s in sources:
+        if str(s).startswith("s3://"):
+            raise SigninLabError(
+                f"backtest {s}: S3 sources come with issue 11's S3 reader; download the archive "
+                "(aws s3 sync) and backtest the folder"
+            )
+    files, ignored = find_files(*sources)
+    reader = _Reader(filters, home_region)
+    skipped: list[str] = []
+    size = 0
+    for path in files:
+        trail = trail_of(str(path))
+        stream = load_records(path, on_error=on_error)  # type: ignore[arg-type]
+        try:
+            with warnings.catch_warnings():
+                # what was skipped is reported in the result's notes, not warned about twice
+                warnings.simplefilter("ignore", SkippedInputWarning)
+                for raw, records in stream.batches():
+                    reader.add(trail, str(path), raw, records)
+        except EventFileError:
+            raise
+        except SigninLabError as exc:
+            raise SigninLabError(f"{path}: {exc}") from exc
+        skipped.extend(str(s) for s in stream.report.skipped)
+        size += os.path.getsize(path)
+        if on_file is not None:
+            on_file(Path(path))
+    archive = Archive(reader.groups(), [str(f) for f in files], size, skipped, list(ignored))
+    if reader.left_out_region:
+        archive.skipped.append(
+            f"{reader.left_out_region} record(s) from other Regions than {home_region}: "
+            "the trail is not multi-Region, so CloudTrail does not deliver them"
+        )
+    return archive

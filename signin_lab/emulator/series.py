@@ -1,0 +1,148 @@
+"""Metric filters as running per-minute sums: the emulator's datapoints, built one event at a time.
+
+`metrics.datapoints(events, filters)` needs every log event at once; a month of an account's
+traffic does not fit in memory that way. `MinuteSeries` keeps, per minute, how many log events
+arrived and, per filter, the SampleCount, Sum, Minimum and Maximum of its matches, and gives back
+exactly the Datapoints `metrics.datapoints` gives for the same events (a test pins it), in any
+arrival order: the statistics of a minute do not depend on the order of its events.
+
+The rules are metrics.py's (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html):
+a match contributes its metric value; a minute with log events and no match of a filter gets that
+filter's defaultValue when one is set; a minute without log events gets nothing. Because the
+default is applied when the datapoints are read, not when events are added, the same series can be
+read with another defaultValue without seeing the events again (`datapoints(default_values=...)`).
+
+The emulator could build its datapoints with this class too (one line in Emulator.replay:
+`points = MinuteSeries.from_events(events, pipeline.filters).datapoints()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from signin_lab.emulator.clock import floor_minute
+from signin_lab.emulator.metrics import Datapoint, LogEvent, MetricFilter, _number
+
+
+@dataclass
+class MinuteSeries:
+    """Per-minute log-event counts and, per filter, per-minute match statistics."""
+
+    filters: tuple[MetricFilter, ...]
+    #: log events per minute (a minute is present only when some event arrived in it)
+    events: dict[datetime, int] = field(default_factory=dict)
+    #: per filter: minute -> [SampleCount, Sum, Minimum, Maximum] of the values its matches gave
+    stats: list[dict[datetime, list[float]]] = field(default_factory=list)
+    #: per filter: minutes with a match (a match with no usable value still counts as a match)
+    matched: list[set[datetime]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.stats:
+            self.stats = [{} for _ in self.filters]
+        if not self.matched:
+            self.matched = [set() for _ in self.filters]
+
+    @classmethod
+    def from_events(
+        cls, events: Iterable[LogEvent], filters: Sequence[MetricFilter]
+    ) -> MinuteSeries:
+        """The series of these log events, matched the way `metrics.datapoints` matches them."""
+        series = cls(tuple(filters))
+        literal = [_number(f.metric_value) for f in filters]
+        for event in events:
+            minute = floor_minute(event.timestamp)
+            series.add_events(minute)
+            for i, f in enumerate(filters):
+                if event.record is not None:
+                    hit = f.matcher.matches_event(event.record)
+                else:
+                    hit = f.matcher.matches(event.message)
+                if not hit:
+                    continue
+                value = literal[i]
+                if value is None:
+                    value = f.matcher.metric_value(event.message, f.metric_value)
+                series.add_match(i, minute, value)
+        return series
+
+    def add_events(self, minute: datetime, count: int = 1) -> None:
+        """`count` log events arrived in `minute` (the start of a UTC minute)."""
+        self.events[minute] = self.events.get(minute, 0) + count
+
+    def add_match(self, index: int, minute: datetime, value: float | None) -> None:
+        """Filter `index` matched an event of `minute`; `value` is its metric value (None: none)."""
+        self.matched[index].add(minute)
+        if value is None:
+            return
+        v = float(value)
+        s = self.stats[index].get(minute)
+        if s is None:
+            self.stats[index][minute] = [1.0, v, v, v]
+        else:
+            s[0] += 1.0
+            s[1] += v
+            s[2] = min(s[2], v)
+            s[3] = max(s[3], v)
+
+    def add_matches(self, index: int, minute: datetime, count: int, value: float) -> None:
+        """`count` matches of filter `index` in `minute`, each with the same metric `value`."""
+        if count <= 0:
+            return
+        self.matched[index].add(minute)
+        v = float(value)
+        s = self.stats[index].get(minute)
+        if s is None:
+            self.stats[index][minute] = [float(count), v * count, v, v]
+        else:
+            s[0] += count
+            s[1] += v * count
+            s[2] = min(s[2], v)
+            s[3] = max(s[3], v)
+
+    def datapoint(
+        self, index: int, minute: datetime, default_value: float | None
+    ) -> Datapoint | None:
+        """Filter `index`'s datapoint for `minute`, or None when it publishes nothing then."""
+        f = self.filters[index]
+        s = self.stats[index].get(minute)
+        if s is None:
+            if minute in self.matched[index] or default_value is None or minute not in self.events:
+                return None
+            d = float(default_value)
+            s = [1.0, d, d, d]
+        return Datapoint(
+            time=minute,
+            namespace=f.namespace,
+            metric_name=f.metric_name,
+            sample_count=s[0],
+            sum=s[1],
+            minimum=s[2],
+            maximum=s[3],
+            unit=f.unit,
+        )
+
+    def by_minute(self, index: int, default: float | None) -> dict[datetime, list[Datapoint]]:
+        """Filter `index`'s datapoints by minute, the shape `replay.run_alarm` reads, with
+        `default` as its defaultValue (pass `filters[index].default_value` for the filter's own)."""
+        minutes = self.events if default is not None else self.stats[index]
+        out: dict[datetime, list[Datapoint]] = {}
+        for minute in minutes:
+            p = self.datapoint(index, minute, default)
+            if p is not None:
+                out[minute] = [p]
+        return out
+
+    def datapoints(
+        self, default_values: Mapping[int, float | None] | None = None
+    ) -> list[Datapoint]:
+        """Every datapoint, sorted by time then filter order, as `metrics.datapoints` returns them."""
+        defaults = default_values or {}
+        out = []
+        for minute in sorted(self.events):
+            for i, f in enumerate(self.filters):
+                p = self.datapoint(i, minute, defaults.get(i, f.default_value))
+                if p is not None:
+                    out.append(p)
+        return out
