@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from signin_lab.backtest.bill import BillLine, Measured, bill_lines, estimate_bills, measured
 from signin_lab.backtest.read import Group
-from signin_lab.emulator.replay import AlarmSpec, Transition, initial_row, run_alarm
+from signin_lab.emulator.replay import AlarmSpec, Transition, initial_row
+from signin_lab.emulator.series import run_alarm_series
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -299,7 +300,7 @@ def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> B
     country = _country(cfg.sms) if cfg.sms else None
     for i, (alert, spec) in enumerate(zip(cfg.alerts, specs, strict=True)):
         by_minute = series.by_minute(i, cfg.default_value)
-        rows = (initial_row(spec, start, None), *run_alarm(spec, by_minute, start, end, "INSUFFICIENT_DATA"))
+        rows = (initial_row(spec, start, None), *run_alarm_series(spec, by_minute, start, end, "INSUFFICIENT_DATA"))
         subs = subscriptions(cfg, alert)
         n_email = n_sms = 0
         for row in rows[1:]:
