@@ -237,6 +237,11 @@ def export_cfn(email: str, sms: str, cis: bool, target: str | None, region: str)
     click.echo(template(base.replace(email=email or None, sms=sms or None, cis=cis)), nl=False)
 
 
+from signin_lab._cli_backtest import backtest_command  # the group it joins is defined above
+
+app.add_command(backtest_command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2."""
     try:
