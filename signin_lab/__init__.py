@@ -13,12 +13,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
     from signin_lab.lab import Lab
 
-__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__"]
+__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__", "backtest"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """Load Lab and LabConfig on first use, so `import signin_lab` stays light (PEP 562)."""
+    """Load Lab, LabConfig and backtest on first use, so `import signin_lab` stays light (PEP 562)."""
     if name == "Lab":
         from signin_lab.lab import Lab
 
@@ -27,4 +27,10 @@ def __getattr__(name: str) -> Any:
         from signin_lab.config import LabConfig
 
         return LabConfig
+    if name == "backtest":
+        # The package signin_lab.backtest, which is callable: signin_lab.backtest(source, ...)
+        # (importing a subpackage sets this attribute to the module, so the module is the API).
+        import importlib
+
+        return importlib.import_module("signin_lab.backtest")
     raise AttributeError(f"module 'signin_lab' has no attribute {name!r}")

@@ -13,9 +13,11 @@ the same on moto record by record; a test checks both give the same timelines an
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from signin_lab.backtest.bill import BillLine, Measured
 from signin_lab.backtest.read import ENGINES, Archive, Group, read_archive
@@ -168,5 +170,22 @@ def _size(path: str) -> int:
     import os
 
     return os.path.getsize(path)
+
+
+class _CallableModule(types.ModuleType):
+    """`signin_lab.backtest(...)`: the package is also the function (the package's attribute
+    `backtest` is this module once imported, so the module itself must be callable)."""
+
+    def __call__(
+        self,
+        source: str | Path | Sequence[str | Path],
+        config: LabConfig | None = None,
+        plan: str = "legacy",
+        **options: Any,
+    ) -> Backtest:
+        return backtest(source, config, plan, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
