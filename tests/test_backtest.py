@@ -125,7 +125,7 @@ def test_log_ingestion_line_uses_measured_bytes(quiet) -> None:
 
 def test_what_if_does_not_reread(guessing, monkeypatch) -> None:
     """with_config re-runs the alarms without reading any file."""
-    import signin_lab.events.load as load
+    from signin_lab.events import load
 
     monkeypatch.setattr(load, "load_records", lambda *a, **k: pytest.fail("archive re-read"))
     other = guessing.with_config(threshold=5.0)
@@ -196,7 +196,7 @@ def test_run_alarm_series_with_breaching_and_gaps() -> None:
     start = datetime(2025, 1, 1, tzinfo=UTC)
     rng = random.Random(3)
     points = {}
-    for k in range(0, 600):
+    for k in range(600):
         if rng.random() < 0.2:
             m = start + timedelta(minutes=k)
             v = float(rng.choice((0, 0, 1, 2)))
