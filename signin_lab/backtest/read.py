@@ -17,7 +17,9 @@ and records by account; one group is kept and the others are reported, never sil
 
 from __future__ import annotations
 
+import operator
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,8 +44,8 @@ class Group:
     trail: str
     account: str | None
     series: MinuteSeries
-    #: minute -> [log events, bytes of their messages, management events, data events]
-    volume: dict[datetime, list[int]] = field(default_factory=dict)
+    #: calendar month "YYYY-MM" -> [records, bytes of their log messages, management, data events]
+    months: dict[str, list[int]] = field(default_factory=dict)
     matches: list[int] = field(default_factory=list)
     first_match: list[str | None] = field(default_factory=list)
     last_match: list[str | None] = field(default_factory=list)
@@ -51,12 +53,12 @@ class Group:
 
     @property
     def records(self) -> int:
-        return sum(v[0] for v in self.volume.values())
+        return sum(v[0] for v in self.months.values())
 
     def merge(self, other: Group) -> None:
         """Add `other`'s records to this group (records without an account id join the chosen one)."""
-        for minute, v in other.volume.items():
-            mine = self.volume.setdefault(minute, [0, 0, 0, 0])
+        for month, v in other.months.items():
+            mine = self.months.setdefault(month, [0, 0, 0, 0])
             for k in range(4):
                 mine[k] += v[k]
         for minute, count in other.series.events.items():
@@ -86,7 +88,6 @@ class Archive:
 
     groups: dict[tuple[str, str | None], Group]
     files: list[str]
-    file_bytes: int
     skipped: list[str]
     ignored: list[str]
 
@@ -111,6 +112,51 @@ def _norm_time(t: str) -> str:
     if len(t) == 20 and t[19] == "Z" and t[10] == "T":
         return t
     return parse_time(t, "eventTime").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_TIME = operator.itemgetter("eventTime")
+_ACCOUNT = operator.methodcaller("get", "recipientAccountId")
+_CATEGORY = operator.methodcaller("get", "eventCategory")
+_MANAGEMENT = operator.methodcaller("get", "managementEvent")
+
+
+def _minute_keys(times: list[str]) -> list[str]:
+    """Each eventTime's UTC minute as `YYYY-MM-DDTHH:MM`: a slice of CloudTrail's own
+    `2025-02-01T09:12:33Z` form (checked for the whole batch at once), else parsed."""
+    if set(map(len, times)) == {20} and all(map(_ENDS_Z, times)):
+        return [t[:16] for t in times]
+    return [
+        t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t) for t in times
+    ]
+
+
+_ENDS_Z = operator.methodcaller("endswith", "Z")
+
+
+def _volume(v: list[int], records: list[dict[str, Any]]) -> None:
+    """Add a batch's records, log bytes, management and data events to a month's counters.
+
+    A log event's message is the record as compact UTF-8 JSON (delivery.log_message); orjson
+    writes the same bytes, and a list of n records as "[" + n records joined by "," + "]".
+    Management events: `managementEvent` not false and not a data or Insights event
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+    """
+    n = len(records)
+    v[0] += n
+    v[1] += len(orjson.dumps(records)) - 2 - (n - 1)
+    categories = list(map(_CATEGORY, records))
+    data = categories.count("Data")
+    other = categories.count("Insight")
+    flags = list(map(_MANAGEMENT, records))
+    if not data and not other:
+        v[2] += n - flags.count(False)
+        return
+    v[3] += data
+    v[2] += sum(
+        1
+        for c, f in zip(categories, flags, strict=True)
+        if f is not False and c not in ("Data", "Insight")
+    )
 
 
 def _to_minute(key: str) -> datetime:
@@ -138,15 +184,20 @@ class _Reader:
         slot = self.raw.get(key)
         if slot is None:
             n = len(self.filters)
-            slot = self.raw[key] = ({}, [{} for _ in range(n)], [None] * n, [None] * n, set(), [0] * n)
+            slot = self.raw[key] = (
+                Counter(), {}, [{} for _ in range(n)], [None] * n, [None] * n, set(), [0] * n
+            )
         return slot
 
     def add(self, trail: str, path: str, raw: bytes | None, records: list[dict[str, Any]]) -> None:
+        """Fold one batch of records (one file, or a chunk of one) into its group(s)."""
         if self.home is not None:  # a single-Region trail delivers its home Region's records only
             kept = [r for r in records if r.get("awsRegion", self.home) == self.home]
             self.left_out_region += len(records) - len(kept)
             records = kept
-        accounts = {r.get("recipientAccountId") for r in records}
+        if not records:
+            return
+        accounts = set(map(_ACCOUNT, records))
         if len(accounts) == 1:
             self._add((trail, accounts.pop()), path, raw, records)
             return
@@ -159,23 +210,17 @@ class _Reader:
     def _add(
         self, key: tuple[str, str | None], path: str, raw: bytes | None, records: list[dict[str, Any]]
     ) -> None:
-        volume, stats, firsts, lasts, files, matches = self._slot(key)
+        minutes, months, stats, firsts, lasts, files, matches = self._slot(key)
         files.add(path)
-        dumps = orjson.dumps
-        for r in records:
-            t = r["eventTime"]
-            m = t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t)
-            v = volume.get(m)
-            if v is None:
-                v = volume[m] = [0, 0, 0, 0]
-            v[0] += 1
-            # The log event's message is the record as compact UTF-8 JSON (delivery.log_message).
-            v[1] += len(dumps(r))
-            category = r.get("eventCategory")
-            if category == "Data":
-                v[3] += 1
-            elif r.get("managementEvent") is not False and category in (None, "Management"):
-                v[2] += 1
+        keys = _minute_keys(list(map(_TIME, records)))
+        minutes.update(keys)
+        lo, hi = min(keys), max(keys)
+        if lo[:7] == hi[:7]:
+            _volume(months.setdefault(lo[:7], [0, 0, 0, 0]), records)
+        else:  # a batch across a month's end: month by month
+            for month in sorted({k[:7] for k in keys}):
+                part = [r for r, k in zip(records, keys, strict=True) if k[:7] == month]
+                _volume(months.setdefault(month, [0, 0, 0, 0]), part)
         exact = raw is not None and b"\\" not in raw
         found: dict[bytes, bool] = {}
         for i, test in enumerate(self.tests):
@@ -189,7 +234,7 @@ class _Reader:
             per = stats[i]
             for r in hits:
                 t = r["eventTime"]
-                m = t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t)
+                m = _minute_keys([t])[0]
                 value = self.literal[i]
                 if value is None:
                     from signin_lab.emulator.delivery import log_message
@@ -213,15 +258,12 @@ class _Reader:
 
     def groups(self) -> dict[tuple[str, str | None], Group]:
         out = {}
-        for key, (volume, stats, firsts, lasts, files, matches) in sorted(
+        for key, (minutes, months, stats, firsts, lasts, files, matches) in sorted(
             self.raw.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
         ):
             series = MinuteSeries(self.filters)
-            vol: dict[datetime, list[int]] = {}
-            for m, v in volume.items():
-                minute = _to_minute(m)
-                vol[minute] = v
-                series.add_events(minute, v[0])
+            for m, count in minutes.items():
+                series.add_events(_to_minute(m), count)
             for i, per in enumerate(stats):
                 for m, agg in per.items():
                     minute = _to_minute(m)
@@ -229,7 +271,8 @@ class _Reader:
                     if agg[0]:
                         series.stats[i][minute] = agg
             out[key] = Group(
-                key[0], key[1], series, vol, list(matches), list(firsts), list(lasts), set(files)
+                key[0], key[1], series, dict(months), list(matches), list(firsts), list(lasts),
+                set(files),
             )
         return out
 
@@ -274,26 +317,22 @@ def read_archive(
             )
     files, ignored = find_files(*sources)
     reader = _Reader(filters, home_region)
-    skipped: list[str] = []
-    size = 0
-    for path in files:
-        trail = trail_of(str(path))
-        stream = load_records(path, on_error=on_error)  # type: ignore[arg-type]
-        try:
-            with warnings.catch_warnings():
-                # what was skipped is reported in the result's notes, not warned about twice
-                warnings.simplefilter("ignore", SkippedInputWarning)
-                for raw, records in stream.batches():
-                    reader.add(trail, str(path), raw, records)
-        except EventFileError:
-            raise
-        except SigninLabError as exc:
-            raise SigninLabError(f"{path}: {exc}") from exc
-        skipped.extend(str(s) for s in stream.report.skipped)
-        size += os.path.getsize(path)
-        if on_file is not None:
-            on_file(Path(path))
-    archive = Archive(reader.groups(), [str(f) for f in files], size, skipped, list(ignored))
+    stream = load_records(*sources, on_error=on_error, on_file=on_file)  # type: ignore[arg-type]
+    report = stream.report
+    try:
+        with warnings.catch_warnings():
+            # what was skipped is reported in the result's notes, not warned about twice
+            warnings.simplefilter("ignore", SkippedInputWarning)
+            for raw, records in stream.batches():
+                # The stream reads report.files in order and counts a file once it is done.
+                path = report.files[report.files_read]
+                reader.add(trail_of(path), path, raw, records)
+    except EventFileError:
+        raise
+    except SigninLabError as exc:
+        raise SigninLabError(f"{report.files[report.files_read]}: {exc}") from exc
+    skipped = [str(s) for s in report.skipped]
+    archive = Archive(reader.groups(), [str(f) for f in files], skipped, list(ignored))
     if reader.left_out_region:
         archive.skipped.append(
             f"{reader.left_out_region} record(s) from other Regions than {home_region}: "

@@ -285,7 +285,7 @@ class Backtest:
 def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> Backtest:
     """Run every configured alert's alarm over the group's series and price the month."""
     series = group.series
-    minutes = sorted(group.volume)
+    minutes = sorted(group.series.events)
     if not minutes:
         raise SigninLabError("backtest: the archive holds no CloudTrail records")
     specs = [alarm_spec(cfg, alert) for alert in cfg.alerts]
@@ -326,18 +326,14 @@ def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> B
             first_match=group.first_match[i],
             last_match=group.last_match[i],
         )
-    vol = group.volume
-    per_month: dict[str, int] = {}
-    for minute, v in vol.items():
-        key = minute.strftime("%Y-%m")
-        per_month[key] = per_month.get(key, 0) + v[2]
-    log_bytes = sum(v[1] for v in vol.values())
+    per_month = {month: v[2] for month, v in sorted(group.months.items())}
+    log_bytes = sum(v[1] for v in group.months.values())
     m = measured(
         months=len(per_month),
-        management_events=sum(v[2] for v in vol.values()),
-        data_events=sum(v[3] for v in vol.values()),
+        management_events=sum(v[2] for v in group.months.values()),
+        data_events=sum(v[3] for v in group.months.values()),
         log_bytes=log_bytes,
-        log_events=sum(v[0] for v in vol.values()),
+        log_events=group.records,
         s3_bytes=meta["file_bytes"],
         s3_files=meta["files"],
         publishes=publishes,

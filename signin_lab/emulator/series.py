@@ -25,13 +25,13 @@ pipeline.filters).datapoints()` and `run_alarm_series` in place of `run_alarm`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from signin_lab.emulator.alarms import AlarmState, evaluate, evaluation_range, reason
 from signin_lab.emulator.clock import MINUTE, floor_minute
-from signin_lab.emulator.metrics import Datapoint, LogEvent, MetricFilter, _number, period_values
+from signin_lab.emulator.metrics import Datapoint, LogEvent, MetricFilter, _number, aggregate
 from signin_lab.emulator.replay import AlarmSpec, Transition, _for_alarm
 
 
@@ -132,16 +132,10 @@ class MinuteSeries:
             unit=f.unit,
         )
 
-    def by_minute(self, index: int, default: float | None) -> dict[datetime, list[Datapoint]]:
+    def by_minute(self, index: int, default: float | None) -> SeriesView:
         """Filter `index`'s datapoints by minute, the shape `replay.run_alarm` reads, with
         `default` as its defaultValue (pass `filters[index].default_value` for the filter's own)."""
-        minutes = self.events if default is not None else self.stats[index]
-        out: dict[datetime, list[Datapoint]] = {}
-        for minute in minutes:
-            p = self.datapoint(index, minute, default)
-            if p is not None:
-                out[minute] = [p]
-        return out
+        return SeriesView(self, index, default)
 
     def datapoints(
         self, default_values: Mapping[int, float | None] | None = None
@@ -157,6 +151,48 @@ class MinuteSeries:
         return out
 
 
+class SeriesView(Mapping[datetime, list[Datapoint]]):
+    """One filter's datapoints by minute, made on demand from a MinuteSeries (no copy)."""
+
+    def __init__(self, series: MinuteSeries, index: int, default: float | None) -> None:
+        self.series = series
+        self.index = index
+        self.default = default
+
+    def __getitem__(self, minute: datetime) -> list[Datapoint]:
+        p = self.series.datapoint(self.index, minute, self.default)
+        if p is None:
+            raise KeyError(minute)
+        return [p]
+
+    def _minutes(self) -> Iterable[datetime]:
+        s = self.series
+        return s.events if self.default is not None else s.stats[self.index]
+
+    def __iter__(self) -> Iterator[datetime]:
+        return (m for m, _ in self.signatures())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.signatures())
+
+    def signatures(self) -> Iterator[tuple[datetime, tuple[float, float, float, float]]]:
+        """(minute, (SampleCount, Sum, Minimum, Maximum)) of each minute with a datapoint."""
+        stats = self.series.stats[self.index]
+        matched = self.series.matched[self.index]
+        d = self.default
+        for minute in self._minutes():
+            s = stats.get(minute)
+            if s is not None:
+                yield minute, (s[0], s[1], s[2], s[3])
+            elif d is not None and minute not in matched:
+                yield minute, (1.0, float(d), float(d), float(d))
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of every datapoint of this filter."""
+        return self.series.filters[self.index].unit
+
+
 def run_alarm_series(
     spec: AlarmSpec,
     by_minute: Mapping[datetime, Sequence[Datapoint]],
@@ -165,20 +201,47 @@ def run_alarm_series(
     state: AlarmState,
 ) -> list[Transition]:
     """`replay.run_alarm`, remembering the state each (state, range contents) leads to."""
-    points = _for_alarm(spec, by_minute)
     width = evaluation_range(spec.evaluation_periods)
     reach = spec.range_minutes
     base = start - timedelta(minutes=reach)
     size = int((end - base) / MINUTE) + 1
-    # Each minute from `base` as a small number naming its statistics (0: no datapoint), so the
-    # memo's key is a tuple of ints.
-    ids: dict[tuple[tuple[float, float, float, float, str | None], ...], int] = {}
+    points: Mapping[datetime, Sequence[Datapoint]]
+    if isinstance(by_minute, SeriesView):  # one filter, one unit: no copy, no Datapoint made
+        kept = spec.unit is None or (by_minute.unit or "None") == spec.unit
+        points = by_minute if kept else {}
+        sigs = by_minute.signatures() if kept else iter(())
+    else:
+        points = _for_alarm(spec, by_minute)
+        sigs = (
+            (m, tuple((p.sample_count, p.sum, p.minimum, p.maximum, p.unit) for p in pts))
+            for m, pts in points.items()
+            if pts
+        )
+    # Each minute from `base` as a small number naming its statistics (0: no datapoint).
+    ids: dict[object, int] = {}
     stats = [0] * size
-    for minute, pts in points.items():
+    for minute, sig in sigs:
         i = int((minute - base) / MINUTE)
-        if 0 <= i < size and pts:
-            sig = tuple((p.sample_count, p.sum, p.minimum, p.maximum, p.unit) for p in pts)
+        if 0 <= i < size:
             stats[i] = ids.setdefault(sig, len(ids) + 1)
+    points_of: list[list[Datapoint]] = [[]] + [
+        _datapoints(sig, base, spec) for sig in ids
+    ]
+    # A period's statistic depends on which minutes' statistics it holds, not on their order
+    # within it, when every per-minute Sum is a whole number (float sums of whole numbers are
+    # exact in any order); then a period's minutes are keyed as a sorted tuple.
+    whole = all(map(_whole_sums, ids))
+    minutes = spec.period // 60
+    # The value of the period starting at each minute index, with metrics.aggregate.
+    chunk: dict[tuple[int, ...], float | None] = {}
+    value = [None] * size  # type: list[float | None]
+    for j in range(size - minutes + 1):
+        ck = tuple(stats[j : j + minutes])
+        if whole:
+            ck = tuple(sorted(ck))
+        if ck not in chunk:
+            chunk[ck] = aggregate([p for k in ck for p in points_of[k]], spec.statistic)
+        value[j] = chunk[ck]
     memo: dict[tuple[object, ...], AlarmState] = {}
     get = memo.get
     settings = {
@@ -190,11 +253,13 @@ def run_alarm_series(
     }
     out = []
     for i in _evaluation_indexes(stats, reach, int((start - base) / MINUTE), size - 1):
-        key = (state, *stats[max(0, i - reach) : i])
+        starts = range(i - reach, i, minutes)  # the `width` periods ending at minute i
+        key = (state, *(value[j] for j in starts))
         if get(key) == state:
             continue
         t = base + i * MINUTE
-        values = period_values(points, t, spec.period, width, spec.statistic)
+        # period_values(points, t, spec.period, width, spec.statistic), from the table above
+        values = [(base + j * MINUTE, value[j]) for j in starts]
         e = evaluate(values, current_state=state, **settings)  # type: ignore[arg-type]
         memo[key] = e.state
         if e.state != state:
@@ -202,7 +267,26 @@ def run_alarm_series(
                 Transition(t, spec.name, e.state, reason(e, state), state, spec.actions(e.state))
             )
             state = e.state
+    _ = (width, points)
     return out
+
+
+def _datapoints(sig: object, time: datetime, spec: AlarmSpec) -> list[Datapoint]:
+    """The Datapoints a minute signature stands for (their time does not enter a statistic)."""
+    assert isinstance(sig, tuple)
+    rows = sig if sig and isinstance(sig[0], tuple) else ((*sig, None),)
+    return [
+        Datapoint(time, spec.namespace, spec.metric_name, c, total, lo, hi, unit)
+        for c, total, lo, hi, unit in rows
+    ]
+
+
+def _whole_sums(sig: object) -> bool:
+    """Whether a minute's signature holds whole-number Sums only (flat, or one per datapoint)."""
+    assert isinstance(sig, tuple)
+    if sig and isinstance(sig[0], tuple):
+        return all(float(p[1]).is_integer() for p in sig)
+    return float(sig[1]).is_integer()
 
 
 def _evaluation_indexes(stats: Sequence[int], reach: int, first: int, last: int) -> list[int]:
