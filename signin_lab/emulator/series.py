@@ -25,11 +25,12 @@ pipeline.filters).datapoints()` and `run_alarm_series` in place of `run_alarm`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from signin_lab.emulator.alarms import AlarmState, evaluate, evaluation_range, reason
+from signin_lab.emulator.alarms import ALARM_STATES, AlarmState, evaluate, evaluation_range, reason
 from signin_lab.emulator.clock import MINUTE, floor_minute
 from signin_lab.emulator.metrics import Datapoint, LogEvent, MetricFilter, _number, aggregate
 from signin_lab.emulator.replay import AlarmSpec, Transition, _for_alarm
@@ -205,13 +206,12 @@ def run_alarm_series(
     reach = spec.range_minutes
     base = start - timedelta(minutes=reach)
     size = int((end - base) / MINUTE) + 1
-    points: Mapping[datetime, Sequence[Datapoint]]
+    sigs: Iterator[tuple[datetime, object]]
     if isinstance(by_minute, SeriesView):  # one filter, one unit: no copy, no Datapoint made
         kept = spec.unit is None or (by_minute.unit or "None") == spec.unit
-        points = by_minute if kept else {}
         sigs = by_minute.signatures() if kept else iter(())
     else:
-        points = _for_alarm(spec, by_minute)
+        points = _for_alarm(spec, by_minute)  # the datapoints of the alarm's Unit
         sigs = (
             (m, tuple((p.sample_count, p.sum, p.minimum, p.maximum, p.unit) for p in pts))
             for m, pts in points.items()
@@ -242,8 +242,10 @@ def run_alarm_series(
         if ck not in chunk:
             chunk[ck] = aggregate([p for k in ck for p in points_of[k]], spec.statistic)
         value[j] = chunk[ck]
-    memo: dict[tuple[object, ...], AlarmState] = {}
-    get = memo.get
+    # The `width` period values an evaluation at minute i reads, keyed by i - reach.
+    windows = list(zip(*(value[k * minutes :] for k in range(width)), strict=False))
+    # The state each (current state, period values) leads to; times only enter the reason.
+    memo: dict[str, dict[tuple[float | None, ...], AlarmState]] = {s: {} for s in ALARM_STATES}
     settings = {
         "threshold": spec.threshold,
         "comparison_operator": spec.comparison_operator,
@@ -252,22 +254,22 @@ def run_alarm_series(
         "treat_missing_data": spec.treat_missing_data,
     }
     out = []
+    seen = memo[state]
     for i in _evaluation_indexes(stats, reach, int((start - base) / MINUTE), size - 1):
-        starts = range(i - reach, i, minutes)  # the `width` periods ending at minute i
-        key = (state, *(value[j] for j in starts))
-        if get(key) == state:
+        window = windows[i - reach]
+        if seen.get(window) == state:
             continue
         t = base + i * MINUTE
         # period_values(points, t, spec.period, width, spec.statistic), from the table above
-        values = [(base + j * MINUTE, value[j]) for j in starts]
+        values = [(base + (i - reach + k * minutes) * MINUTE, v) for k, v in enumerate(window)]
         e = evaluate(values, current_state=state, **settings)  # type: ignore[arg-type]
-        memo[key] = e.state
+        seen[window] = e.state
         if e.state != state:
             out.append(
                 Transition(t, spec.name, e.state, reason(e, state), state, spec.actions(e.state))
             )
             state = e.state
-    _ = (width, points)
+            seen = memo[state]
     return out
 
 
@@ -292,12 +294,10 @@ def _whole_sums(sig: object) -> bool:
 def _evaluation_indexes(stats: Sequence[int], reach: int, first: int, last: int) -> list[int]:
     """`replay.evaluation_times` on minute indexes: `first + 1`, and every minute up to
     `reach + 1` after a minute with a datapoint, within (first, last]."""
-    marks = bytearray(last + 1)
-    if first < last:
-        marks[first + 1] = 1
-    for i, s in enumerate(stats):
-        if s:
-            lo, hi = max(i + 1, first + 1), min(i + reach + 1, last)
-            if lo <= hi:
-                marks[lo : hi + 1] = b"\x01" * (hi - lo + 1)
-    return [i for i in range(first + 1, last + 1) if marks[i]]
+    # before[k]: how many minutes before index k have a datapoint
+    before = [0, *itertools.accumulate(1 if s else 0 for s in stats)]
+    return [
+        i
+        for i in range(first + 1, last + 1)
+        if i == first + 1 or before[i] > before[max(0, i - reach - 1)]
+    ]
