@@ -1,8 +1,9 @@
 """A backtest's result: per-alert timelines, noise and first/last match, the month's bill, what-ifs.
 
 The alarms run on the stored per-minute series with the emulator's own evaluator
-(`signin_lab.emulator.replay.run_alarm`, the loop `lab.replay` runs), from AlarmSpecs built by the
-stack's own `alarm_settings`, so the timeline is the emulator's. Notifications follow the
+(`signin_lab.emulator.series.run_alarm_series`: `lab.replay`'s loop with its `evaluate`, `reason`
+and `aggregate`, for a month of minutes), from AlarmSpecs built by the stack's own
+`alarm_settings`, so the timeline is the emulator's. Notifications follow the
 emulator's rules: actions run only on a state change
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html), each SNS
 action publishes once and each confirmed subscription of the topic receives one message

@@ -12,12 +12,14 @@ filter's defaultValue when one is set; a minute without log events gets nothing.
 default is applied when the datapoints are read, not when events are added, the same series can be
 read with another defaultValue without seeing the events again (`datapoints(default_values=...)`).
 
-`run_alarm_series` is `replay.run_alarm` for long series: the same evaluation times, the same
-`period_values` and `evaluate`, the same reasons, with one saving. An evaluation's resulting state
-depends only on the current state and the datapoints inside its evaluation range (times only
-enter the reason text), so the state reached from (state, the range's per-minute statistics) is
-remembered and a month of identical quiet minutes is evaluated once. A test checks the two give
-the same transitions.
+`run_alarm_series` is `replay.run_alarm` for a month of minutes: the same evaluation times
+(`replay.evaluation_times`, on minute indexes), the same period values (`metrics.aggregate` over
+each period's datapoints, computed once per period start instead of once per evaluation), and the
+same `alarms.evaluate` and `alarms.reason`. An evaluation's resulting state depends only on the
+current state and the period values (times only enter the reason text), so the state each
+(state, period values) leads to is remembered, and a month of identical quiet periods is
+evaluated once. Tests check the two give the same transitions, and the backtest the same
+timelines as `lab.replay` on moto.
 
 The emulator could use both (Emulator.replay: `points = MinuteSeries.from_events(events,
 pipeline.filters).datapoints()` and `run_alarm_series` in place of `run_alarm`).
