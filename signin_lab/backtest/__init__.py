@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from signin_lab.backtest.bill import BillLine, Measured
 from signin_lab.backtest.read import ENGINES, Archive, Group, read_archive
 from signin_lab.backtest.result import WHAT_IF, AlertResult, Backtest, evaluate
+from signin_lab.emulator.series import MinuteSeries
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,22 +62,29 @@ def filters_for(cfg: LabConfig) -> list:  # type: ignore[type-arg]
 def _choose(
     archive: Archive, account: str | None, trail: str | None, cfg: LabConfig
 ) -> tuple[Group, list[str]]:
-    """The one (trail, account) group the log group would receive, and notes on the others."""
+    """The one (trail, account) group the log group would receive, and notes on the others.
+
+    Files outside the `AWSLogs/` layout name no trail: they count with the chosen one. Records
+    without `recipientAccountId` name no account: they count with the chosen one.
+    """
     groups = archive.groups
-    trails = sorted({t for t, _ in groups})
+    trails = sorted({t for t, _ in groups if t})
     if trail is not None:
         wanted = trail.strip("/")
-        chosen_trail = [t for t in trails if t.strip("/").endswith(wanted)] if wanted else [""]
-        if len(chosen_trail) != 1:
+        matching = [t for t in trails if t.strip("/").endswith(wanted)] if wanted else []
+        if len(matching) != 1:
             raise SigninLabError(
-                f"--trail {trail!r} matches {len(chosen_trail)} of the archive's trails: "
-                f"{', '.join(repr(t) for t in trails)}"
+                f"--trail {trail!r} matches {len(matching)} of the archive's trails: "
+                f"{', '.join(repr(t) for t in trails) or 'none (no AWSLogs/ layout)'}"
             )
-        pick_trail = chosen_trail[0]
-    else:
+        pick_trail = matching[0]
+    elif trails:
         size = {t: sum(g.records for (gt, _), g in groups.items() if gt == t) for t in trails}
         pick_trail = min(trails, key=lambda t: (-size[t], t))
-    accounts = sorted({a for t, a in groups if t == pick_trail and a is not None})
+    else:
+        pick_trail = ""
+    here = {k: g for k, g in groups.items() if k[0] in (pick_trail, "")}
+    accounts = sorted({a for _, a in here if a is not None})
     if account is not None:
         if account not in accounts:
             raise SigninLabError(
@@ -87,30 +95,31 @@ def _choose(
     elif cfg.account_id in accounts:
         pick_account = cfg.account_id
     elif accounts:
-        size_a = {a: groups[(pick_trail, a)].records for a in accounts}
+        size_a = {a: sum(g.records for (_, ga), g in here.items() if ga == a) for a in accounts}
         pick_account = min(accounts, key=lambda a: (-size_a[a], a))
     else:
         pick_account = None
+    n = len(archive.filters)
+    chosen = Group(pick_trail, pick_account, MinuteSeries(archive.filters), {}, [0] * n,
+                   [None] * n, [None] * n, set())
     notes: list[str] = []
-    chosen = groups.get((pick_trail, pick_account))
-    unnamed = groups.get((pick_trail, None)) if pick_account is not None else None
-    if chosen is None:
-        chosen = unnamed
-        unnamed = None
-    if chosen is None:  # pragma: no cover - groups only exist with records
-        raise SigninLabError("backtest: the archive holds no CloudTrail records")
-    if unnamed is not None:
-        chosen.merge(unnamed)
-        notes.append(
-            f"{unnamed.records} record(s) without recipientAccountId counted as account {pick_account}"
-        )
     for (t, a), g in groups.items():
-        if t == pick_trail and a in (pick_account, None):
+        if t in (pick_trail, "") and a in (pick_account, None):
+            chosen.merge(g)
+            if t != pick_trail:
+                notes.append(
+                    f"{g.records} record(s) from files outside the AWSLogs/ layout counted "
+                    f"with trail {pick_trail!r}"
+                )
+            if a != pick_account:
+                notes.append(
+                    f"{g.records} record(s) without recipientAccountId counted as account "
+                    f"{pick_account}"
+                )
             continue
         why = (
-            f"trail {t or '(files outside the AWSLogs/ layout)'!r}: one log group receives one "
-            "trail's delivery (choose with --trail)"
-            if t != pick_trail
+            f"trail {t!r}: one log group receives one trail's delivery (choose with --trail)"
+            if t not in (pick_trail, "")
             else f"account {a}: a trail delivers its own account's records (choose with --account)"
         )
         notes.append(f"left out {g.records} record(s) of {why}")

@@ -87,6 +87,7 @@ class Archive:
     """Every group read from an archive, with what was read and skipped."""
 
     groups: dict[tuple[str, str | None], Group]
+    filters: tuple[MetricFilter, ...]
     files: list[str]
     skipped: list[str]
     ignored: list[str]
@@ -332,7 +333,9 @@ def read_archive(
     except SigninLabError as exc:
         raise SigninLabError(f"{report.files[report.files_read]}: {exc}") from exc
     skipped = [str(s) for s in report.skipped]
-    archive = Archive(reader.groups(), [str(f) for f in files], skipped, list(ignored))
+    archive = Archive(
+        reader.groups(), tuple(filters), [str(f) for f in files], skipped, list(ignored)
+    )
     if reader.left_out_region:
         archive.skipped.append(
             f"{reader.left_out_region} record(s) from other Regions than {home_region}: "
