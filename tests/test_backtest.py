@@ -297,3 +297,8 @@ def test_cli_out_writes_a_chart_per_alert(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["backtest", str(GUESSING), "--out", str(tmp_path)])
     assert 5 == len(list(tmp_path.iterdir()))
+
+
+def test_sms_priced_for_the_fictional_uk_number(quiet) -> None:
+    """The root sign-in's SMS to +44 7700 900123 is priced as a UK text."""
+    assert {"GB": 1} == dict(quiet.bills["legacy"].scenario.sms_per_month)

@@ -358,14 +358,21 @@ def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> B
     )
 
 
-def _country(number: str) -> str | None:
-    """The ISO country of an E.164 number (phonenumbers), for the SMS price."""
+def _country(number: str) -> str:
+    """The ISO country of an E.164 number, for the SMS price (phonenumbers; the country code
+    decides when the number is in no carrier's range, as the fictional +44 7700 900xxx are)."""
     import phonenumbers
 
     try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+        parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException as exc:
         raise SigninLabError(f"sms={number!r}: {exc}") from exc
+    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
+        parsed.country_code or 0
+    )
+    if not region or region == "ZZ":
+        raise SigninLabError(f"sms={number!r}: no country for this number, so no SMS price")
+    return str(region)
 
 
 __all__ = ["WHAT_IF", "AlertResult", "Backtest", "alarm_spec", "evaluate", "subscriptions"]
