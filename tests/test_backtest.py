@@ -302,3 +302,26 @@ def test_cli_out_writes_a_chart_per_alert(tmp_path, capsys) -> None:
 def test_sms_priced_for_the_fictional_uk_number(quiet) -> None:
     """The root sign-in's SMS to +44 7700 900123 is priced as a UK text."""
     assert {"GB": 1} == dict(quiet.bills["legacy"].scenario.sms_per_month)
+
+
+def test_s3_source_named_as_not_yet_readable() -> None:
+    """An s3:// archive is a clear SigninLabError until the S3 reader lands."""
+    with pytest.raises(SigninLabError, match="S3 sources"):
+        backtest("s3://example-bucket/AWSLogs/")
+
+
+def test_bad_event_time_names_the_file(tmp_path) -> None:
+    """A record whose eventTime is not a time is an error naming the file."""
+    record = console_login("failure", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    record["eventTime"] = "yesterday"
+    path = _write(tmp_path / "bad.json", [record])
+    with pytest.raises(SigninLabError, match="bad.json"):
+        backtest(path)
+
+
+def test_skipped_input_is_in_the_notes(tmp_path) -> None:
+    """With on_error="skip" a bad record is counted in the notes, not dropped silently."""
+    good = console_login("failure", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    _write(tmp_path / "mixed.json", [good, {"eventName": "no time"}])
+    result = backtest(tmp_path, on_error="skip")
+    assert (1, True) == (result.records, any("no eventTime" in n for n in result.notes))
