@@ -23,6 +23,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,16 +75,17 @@ def build_archive(records: int) -> Path:
 
 def run(cmd: list[str]) -> tuple[float, int, dict]:
     """(wall seconds, peak RSS in MB, parsed JSON stdout) of one process."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t
-    out = proc.stdout.read() if proc.stdout else b""
-    err = proc.stderr.read() if proc.stderr else b""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[2:4]} failed ({proc.returncode}): {err.decode().strip()}")
-    return elapsed, usage.ru_maxrss // 1024, json.loads(out)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)  # files: no pipe to fill up
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"{cmd[3]} failed ({proc.returncode}): {err.read().decode().strip()}")
+        return elapsed, usage.ru_maxrss // 1024, json.loads(out.read())
 
 
 def compare(records: int, repeat: int) -> dict[str, float]:
