@@ -54,6 +54,14 @@ def alarm_spec(cfg: LabConfig, alert: Alert) -> AlarmSpec:
     return AlarmSpec.from_aws(alarm_settings(cfg, alert))
 
 
+def default_value(cfg: LabConfig, alert: Alert) -> float | None:
+    """The alert's metric filter defaultValue as deploy writes it (None: no default)."""
+    from signin_lab.stack.cloudwatch import metric_transformation
+
+    value = metric_transformation(cfg, alert).get("defaultValue")
+    return None if value is None else float(value)
+
+
 def subscriptions(cfg: LabConfig, alert: Alert) -> list[dict[str, str]]:
     """The confirmed subscriptions deploy makes on the alert's topic (stack/sns.py's rule: email
     on every topic, SMS on the `sms_alerts` topics), as ListSubscriptionsByTopic entries."""
@@ -229,7 +237,7 @@ class Backtest:
         import pandas as pd
 
         i, _ = self._alert(alert)
-        points = self.group.series.by_minute(i, self.config.default_value)
+        points = self.group.series.by_minute(i, default_value(self.config, self.config.alerts[i]))
         rows = sorted((m, p[0].sum, p[0].sample_count) for m, p in points.items())
         frame = pd.DataFrame(rows, columns=["time", "value", "sample_count"])
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
@@ -300,7 +308,7 @@ def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> B
     sms: dict[str, int] = {}
     country = _country(cfg.sms) if cfg.sms else None
     for i, (alert, spec) in enumerate(zip(cfg.alerts, specs, strict=True)):
-        by_minute = series.by_minute(i, cfg.default_value)
+        by_minute = series.by_minute(i, default_value(cfg, alert))
         rows = (initial_row(spec, start, None), *run_alarm_series(spec, by_minute, start, end, "INSUFFICIENT_DATA"))
         subs = subscriptions(cfg, alert)
         n_email = n_sms = 0
