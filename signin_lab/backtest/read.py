@@ -161,9 +161,7 @@ def _volume(v: list[int], records: list[dict[str, Any]]) -> None:
 
 
 def _to_minute(key: str) -> datetime:
-    return datetime(
-        int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]), int(key[14:16]), tzinfo=UTC
-    )
+    return datetime.fromisoformat(key).replace(tzinfo=UTC)
 
 
 class _Reader:
