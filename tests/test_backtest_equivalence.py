@@ -24,6 +24,8 @@ CASES = [
     ),
     ("blog_test_signins", {"period": 60, "threshold": 0.0, "treat_missing_data": "breaching"}),
     ("password_guessing.json", {"default_value": None, "threshold": 5.0}),
+    ("root_at_night.json", {"cis": True}),
+    ("quiet_month", {}),
 ]
 
 

@@ -168,8 +168,6 @@ def backtest(
         )
     group, notes = _choose(archive, account, trail, cfg)
     notes = [*archive.skipped, *notes]
-    if not cfg.email:
-        notes.append("no email subscriber configured: emails are not counted")
     files = len(group.files)
     size = sum(_size(f) for f in group.files)
     return evaluate(cfg, group, plan, {"notes": notes, "files": files, "file_bytes": size})

@@ -74,6 +74,9 @@ def subscriptions(cfg: LabConfig, alert: Alert) -> list[dict[str, str]]:
     return subs
 
 
+_NO_EMAIL = "no email subscriber configured: emails are not counted"
+
+
 @dataclass(frozen=True)
 class AlertResult:
     """One alert over the archive: matches, noise, timeline, notifications, first/last match."""
@@ -189,7 +192,7 @@ class Backtest:
 
     def _meta(self) -> dict[str, Any]:
         return {
-            "notes": list(self.notes),
+            "notes": [n for n in self.notes if n != _NO_EMAIL],
             "files": self.files,
             "file_bytes": self.file_bytes,
         }
@@ -358,7 +361,7 @@ def evaluate(cfg: LabConfig, group: Group, plan: str, meta: dict[str, Any]) -> B
         alerts=results,
         measured=m,
         bills=estimate_bills(cfg, m, plan),
-        notes=list(meta["notes"]),
+        notes=[*meta["notes"], *([] if cfg.email else [_NO_EMAIL])],
         management_events_per_month=dict(sorted(per_month.items())),
         log_bytes=log_bytes,
         files=meta["files"],
