@@ -46,7 +46,11 @@ def _inbox(messages) -> list[tuple]:
     ]
 
 
-@pytest.fixture(params=CASES, ids=[f"{p}-{'-'.join(map(str, o.values())) or 'blog'}" for p, o in CASES])
+@pytest.fixture(
+    scope="module",
+    params=CASES,
+    ids=[f"{p}-{'-'.join(f'{k}={v}' for k, v in o.items()) or 'blog'}" for p, o in CASES],
+)
 def both(request):
     """(replay run, lab inbox, backtest) for one sample archive under one configuration."""
     name, overrides = request.param
