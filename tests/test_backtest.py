@@ -325,3 +325,19 @@ def test_skipped_input_is_in_the_notes(tmp_path) -> None:
     _write(tmp_path / "mixed.json", [good, {"eventName": "no time"}])
     result = backtest(tmp_path, on_error="skip")
     assert (1, True) == (result.records, any("no eventTime" in n for n in result.notes))
+
+
+def test_records_without_account_join_the_chosen_account(tmp_path) -> None:
+    """Records with no recipientAccountId count with the chosen account, and a note says so."""
+    when = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    named = [console_login("failure", "iam", when + timedelta(minutes=k), seed=k) for k in range(2)]
+    unnamed = console_login("failure", "iam", when, seed=9)
+    del unnamed["recipientAccountId"]
+    _write(tmp_path / "a.json", named)
+    _write(tmp_path / "b.json", [unnamed])
+    result = backtest(tmp_path)
+    assert (3, 3, True) == (
+        result.records,
+        result.alerts["signin-console-failure-iam"].matches,
+        any("without recipientAccountId" in n for n in result.notes),
+    )

@@ -27,6 +27,7 @@ from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
+    from signin_lab.emulator.metrics import MetricFilter
 
 __all__ = [
     "ENGINES",
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 
-def filters_for(cfg: LabConfig) -> list:  # type: ignore[type-arg]
+def filters_for(cfg: LabConfig) -> list[MetricFilter]:
     """The metric filters deploy would create, as the emulator reads DescribeMetricFilters."""
     from signin_lab.emulator.metrics import MetricFilter
     from signin_lab.filterpattern import FilterPattern
@@ -168,6 +169,8 @@ def backtest(
         )
     group, notes = _choose(archive, account, trail, cfg)
     notes = [*archive.skipped, *notes]
+    if archive.ignored:
+        notes.append(f"ignored {len(archive.ignored)} file(s) that are not CloudTrail files")
     files = len(group.files)
     size = sum(_size(f) for f in group.files)
     return evaluate(cfg, group, plan, {"notes": notes, "files": files, "file_bytes": size})
