@@ -341,3 +341,12 @@ def test_records_without_account_join_the_chosen_account(tmp_path) -> None:
         result.alerts["signin-console-failure-iam"].matches,
         any("without recipientAccountId" in n for n in result.notes),
     )
+
+
+def test_garbage_event_time_of_the_usual_length_is_an_error(tmp_path) -> None:
+    """A 20-character eventTime ending in Z that is not a time is refused, naming the file."""
+    record = console_login("failure", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    record["eventTime"] = "not-a-time-at-all--Z"
+    path = _write(tmp_path / "odd.json", [record])
+    with pytest.raises(SigninLabError, match="odd.json"):
+        backtest(path)

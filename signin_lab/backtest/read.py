@@ -161,7 +161,11 @@ def _volume(v: list[int], records: list[dict[str, Any]]) -> None:
 
 
 def _to_minute(key: str) -> datetime:
-    return datetime.fromisoformat(key).replace(tzinfo=UTC)
+    """The aware UTC minute of a `YYYY-MM-DDTHH:MM` key; a SigninLabError if it is not a time."""
+    try:
+        return datetime.fromisoformat(key).replace(tzinfo=UTC)
+    except ValueError:
+        raise SigninLabError(f"eventTime {key!r}...: not an ISO 8601 time") from None
 
 
 class _Reader:
@@ -212,6 +216,8 @@ class _Reader:
         minutes, months, stats, firsts, lasts, files, matches = self._slot(key)
         files.add(path)
         keys = _minute_keys(list(map(_TIME, records)))
+        for key in set(keys).difference(minutes):  # a few new minutes a file: check each once
+            _to_minute(key)
         minutes.update(keys)
         lo, hi = min(keys), max(keys)
         if lo[:7] == hi[:7]:
