@@ -9,12 +9,17 @@ How AWS meters what is priced here:
 
 * CloudTrail: one management event a record; "The first copy of management events is free"
   (https://aws.amazon.com/cloudtrail/pricing/, cited in prices.json).
-* CloudWatch Logs ingestion: the log group's `IncomingBytes` metric is "the volume of log events in
-  uncompressed bytes uploaded to CloudWatch Logs"
-  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html),
-  and CloudTrail sends one record per log event, the record's JSON as the message
+* CloudWatch Logs ingestion: the log group's `IncomingBytes` metric (namespace AWS/Logs) is "the
+  volume of log events in uncompressed bytes uploaded to CloudWatch Logs" (AWS's CloudWatch Logs
+  metrics page, https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html;
+  the wording was read offline in Pulumi's copy of AWS's metric descriptions,
+  https://www.pulumi.com/docs/reference/pkg/nodejs/pulumi/awsx/functions/classic.cloudwatch.metrics.logs.incomingBytes.html),
+  a log event's message is UTF-8 text
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogsConcepts.html), and
+  CloudTrail sends one record per log event, the record's JSON as the message
   (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html).
-  So the bytes ingested are the records' compact UTF-8 JSON sizes. PutLogEvents counts 26 bytes
+  So the bytes ingested are the records' compact UTF-8 JSON sizes. The pricing page prices "data
+  ingested" per GB and says no more about the meter. PutLogEvents counts 26 bytes
   more an event towards its batch-size quota
   (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html);
   AWS does not say the pricing meter adds them, so the bill does not (`log_bytes_with_overhead`
