@@ -216,8 +216,8 @@ class _Reader:
         minutes, months, stats, firsts, lasts, files, matches = self._slot(key)
         files.add(path)
         keys = _minute_keys(list(map(_TIME, records)))
-        for key in set(keys).difference(minutes):  # a few new minutes a file: check each once
-            _to_minute(key)
+        for new in set(keys).difference(minutes):  # a few new minutes a file: check each once
+            _to_minute(new)
         minutes.update(keys)
         lo, hi = min(keys), max(keys)
         if lo[:7] == hi[:7]:
