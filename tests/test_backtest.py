@@ -350,3 +350,14 @@ def test_garbage_event_time_of_the_usual_length_is_an_error(tmp_path) -> None:
     path = _write(tmp_path / "odd.json", [record])
     with pytest.raises(SigninLabError, match="odd.json"):
         backtest(path)
+
+
+def test_data_events_are_not_management_events(tmp_path) -> None:
+    """A data event (eventCategory Data) is priced as a data event, not a management event."""
+    when = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    sign_in = console_login("failure", "iam", when)
+    data = {**console_login("failure", "iam", when, seed=1), "eventName": "GetObject",
+            "eventSource": "s3.amazonaws.com", "eventCategory": "Data", "managementEvent": False}
+    _write(tmp_path / "two.json", [sign_in, data])
+    scenario = backtest(tmp_path).bill.scenario
+    assert (1, 1) == (scenario.management_events_per_month, scenario.data_events_per_month)
