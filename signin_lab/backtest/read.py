@@ -180,7 +180,8 @@ class _Reader:
         self.literal = [_number(f.metric_value) for f in filters]
         self.home = home_region
         self.left_out_region = 0
-        # (trail, account) -> [volume by minute key, per filter: {minute key: [values]}, firsts, lasts]
+        # (trail, account) -> (log events by minute key, month counters, per filter
+        # {minute key: [SampleCount, Sum, Minimum, Maximum]}, first and last matches, files, matches)
         self.raw: dict[tuple[str, str | None], Any] = {}
 
     def _slot(self, key: tuple[str, str | None]) -> Any:
