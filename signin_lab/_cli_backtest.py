@@ -82,6 +82,10 @@ def _write_out(result: Backtest, out: str) -> list[Path]:
 @click.option("--threshold", type=float, default=None, help="What-if: alarm Threshold.")
 @click.option("--treat-missing-data", type=click.Choice(["missing", "notBreaching", "breaching", "ignore"]),
               default=None, help="What-if: TreatMissingData.")
+@click.option("--email", default="you@example.com", show_default=True,
+              help="The email subscriber whose emails are counted ('' for none).")
+@click.option("--sms", default="+447700900123", show_default=True,
+              help="The SMS subscriber (E.164) whose texts are counted and priced ('' for none).")
 @click.option("--on-error", type=click.Choice(["raise", "skip"]), default="raise", show_default=True,
               help="raise: stop at bad input; skip: count it, go on.")
 @click.option("--region", default="eu-west-1", show_default=True, envvar="SIGNIN_LAB_REGION", help="AWS Region.")
@@ -98,6 +102,8 @@ def backtest_command(
     datapoints_to_alarm: int | None,
     threshold: float | None,
     treat_missing_data: str | None,
+    email: str,
+    sms: str,
     on_error: str,
     region: str,
 ) -> None:
@@ -118,7 +124,7 @@ def backtest_command(
     }
     if evaluation_periods is not None and datapoints_to_alarm is None:
         overrides["datapoints_to_alarm"] = evaluation_periods  # AWS's default: M = N
-    config = LabConfig(region=region, email="you@example.com", sms="+447700900123", **overrides)
+    config = LabConfig(region=region, email=email or None, sms=sms or None, **overrides)
     result = backtest(
         list(paths), config=config, plan=plan, engine=engine, account=account, trail=trail,
         on_error=on_error,

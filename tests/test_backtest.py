@@ -361,3 +361,11 @@ def test_data_events_are_not_management_events(tmp_path) -> None:
     _write(tmp_path / "two.json", [sign_in, data])
     scenario = backtest(tmp_path).bill.scenario
     assert (1, 1) == (scenario.management_events_per_month, scenario.data_events_per_month)
+
+
+def test_cli_without_sms_counts_no_texts(capsys) -> None:
+    """--sms '' leaves the SMS subscriber out: no text is counted."""
+    with pytest.raises(SystemExit):
+        main(["backtest", str(QUIET), "--format", "json", "--sms", ""])
+    data = json.loads(capsys.readouterr().out)
+    assert 0 == sum(a["sms"] for a in data["alerts"].values())
