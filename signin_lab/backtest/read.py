@@ -217,8 +217,9 @@ class _Reader:
         minutes, months, stats, firsts, lasts, files, matches = self._slot(key)
         files.add(path)
         keys = _minute_keys(list(map(_TIME, records)))
-        for new in set(keys).difference(minutes):  # a few new minutes a file: check each once
-            _to_minute(new)
+        for new in set(keys):  # a few minutes a file; a minute not seen before is checked once
+            if new not in minutes:
+                _to_minute(new)
         minutes.update(keys)
         lo, hi = min(keys), max(keys)
         if lo[:7] == hi[:7]:
