@@ -123,15 +123,18 @@ _MANAGEMENT = operator.methodcaller("get", "managementEvent")
 
 def _minute_keys(times: list[str]) -> list[str]:
     """Each eventTime's UTC minute as `YYYY-MM-DDTHH:MM`: a slice of CloudTrail's own
-    `2025-02-01T09:12:33Z` form (checked for the whole batch at once), else parsed."""
-    if set(map(len, times)) == {20} and all(map(_ENDS_Z, times)):
-        return [t[:16] for t in times]
-    return [
-        t[:16] if len(t) == 20 and t[19] == "Z" and t[10] == "T" else _minute_key(t) for t in times
-    ]
+    `2025-02-01T09:12:33Z` form when the whole batch has that shape (length, separators and the
+    Z checked column by column, in C), else each time parsed."""
+    n = len(times)
+    if set(map(len, times)) == {20}:
+        text = "".join(times)
+        if all(text[i::20].count(c) == n for i, c in _SHAPE):
+            return [t[:16] for t in times]
+    return [_minute_key(t) for t in times]
 
 
-_ENDS_Z = operator.methodcaller("endswith", "Z")
+#: CloudTrail's eventTime `2025-02-01T09:12:33Z`: the separators' columns.
+_SHAPE = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z"))
 
 
 def _volume(v: list[int], records: list[dict[str, Any]]) -> None:
@@ -217,9 +220,6 @@ class _Reader:
         minutes, months, stats, firsts, lasts, files, matches = self._slot(key)
         files.add(path)
         keys = _minute_keys(list(map(_TIME, records)))
-        for new in set(keys):  # a few minutes a file; a minute not seen before is checked once
-            if new not in minutes:
-                _to_minute(new)
         minutes.update(keys)
         lo, hi = min(keys), max(keys)
         if lo[:7] == hi[:7]:
@@ -234,7 +234,7 @@ class _Reader:
             check = self.checks[i]
             if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
                 continue  # the literal pre-check of `scan`: no record of this text can match
-            hits = [r for r in records if test(r)]
+            hits = list(filter(test, records))
             if not hits:
                 continue
             matches[i] += len(hits)
