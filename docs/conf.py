@@ -23,7 +23,7 @@ extensions = [
 ]
 
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "conf.py"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "_generated"]
 templates_path: list[str] = []
 
 # -- notebooks: the stored outputs are the truth (nbval checks them); never execute here ------
@@ -60,8 +60,12 @@ html_theme_options: dict[str, Any] = {
     "navigation_with_keys": False,
     "show_navbar_depth": 1,
 }
-# Offline: pydata-sphinx-theme would otherwise fetch nothing, but say so explicitly.
-html_last_updated_fmt = None
+# The theme starts in "auto" (follows the reader's system); unset, it logs a console error on a
+# reader's first visit (an empty mode in localStorage).
+html_context = {"default_mode": "auto"}
+# Search results without summaries: a summary is fetched from the result's page, which browsers
+# refuse from file:// (CORS), so the book's search must work from the index alone.
+html_show_search_summary = False
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_exclude = ".linenos, .gp, .go"
@@ -77,9 +81,9 @@ def _launch_hint(app: Any, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    note = nodes.note(classes=["signin-lab-launch"])
+    note = nodes.admonition(classes=["note", "signin-lab-launch"])
+    note += nodes.title(text="Run this chapter yourself")
     para = nodes.paragraph()
-    para += nodes.Text("Run this chapter yourself: ")
     para += nodes.literal(text="make lab")
     para += nodes.Text(", then open ")
     para += nodes.literal(text=f"notebooks/{docname}.ipynb")

@@ -159,6 +159,54 @@ def execute(names: Sequence[str | Path] = (), folder: str | Path | None = None) 
     return [execute_notebook(path) for path in select_notebooks(names, folder)]
 
 
+# -- boxes: "> **Exam tip** (...)" blockquotes as MyST admonitions ----------------------------
+
+#: A box's first line as the notebooks used to write it, and the admonition class of each kind.
+_BOX = re.compile(r"^> \*\*(Exam tip|Warning|Caution|Important|Note|Tip)\*\*[ \t]*(\([^)\n]*\))?[ \t]*(.*)$")
+_BOX_CLASS = {"Exam tip": "tip", "Warning": "warning", "Caution": "caution", "Important": "important",
+              "Note": "note", "Tip": "tip"}
+
+
+def myst_admonition(markdown: str) -> str:
+    """A cell's leading `> **Exam tip** (...)` blockquote box as a MyST admonition; the rest kept.
+
+    The admonition is written with colon fences (`:::{admonition} Exam tip (...)` and
+    `:class: tip`), which the book renders as a box and JupyterLab shows as readable text.
+    Markdown that does not start with such a box is returned unchanged.
+    """
+    lines = markdown.split("\n")
+    first = _BOX.match(lines[0]) if lines else None
+    if first is None:
+        return markdown
+    end = next((i for i, line in enumerate(lines) if not line.startswith(">")), len(lines))
+    kind, note, rest = first.group(1), first.group(2), first.group(3)
+    body = [re.sub(r"^> ?", "", line) for line in lines[1:end]]
+    while body and not body[0].strip():
+        body.pop(0)
+    title = f"{kind} {note}" if note else kind
+    head = [f":::{{admonition}} {title}", f":class: {_BOX_CLASS[kind]}", ""]
+    box = head + ([rest, ""] if rest else []) + body + [":::"]
+    return "\n".join(box + lines[end:])
+
+
+def convert_boxes(path: str | Path) -> list[str]:
+    """Rewrite a notebook's blockquote boxes as MyST admonitions (only those cells); changed cell ids."""
+    import nbformat
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    changed = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            new = myst_admonition(cell.source)
+            if new != cell.source:
+                cell.source = new
+                changed.append(cell.get("id", ""))
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
 # -- the site: a Sphinx book (MyST-NB, sphinx-book-theme) over the stored notebooks ---------
 
 #: The book's configuration and landing/reference pages (conf.py, index.md, reference/).
