@@ -13,7 +13,7 @@ from docutils import nodes
 
 project = "signin-lab"
 author = "signin-lab"
-copyright = "signin-lab contributors"  # noqa: A001 (Sphinx's name)
+copyright = "signin-lab contributors"
 
 extensions = [
     "myst_nb",  # notebooks and MyST markdown (includes myst_parser)

@@ -185,7 +185,10 @@ def myst_admonition(markdown: str) -> str:
         body.pop(0)
     title = f"{kind} {note}" if note else kind
     head = [f":::{{admonition}} {title}", f":class: {_BOX_CLASS[kind]}", ""]
-    box = head + ([rest, ""] if rest else []) + body + [":::"]
+    content = ([rest, ""] if rest else []) + body
+    while content and not content[-1].strip():
+        content.pop()
+    box = head + content + [":::"]
     return "\n".join(box + lines[end:])
 
 
@@ -252,11 +255,11 @@ def exam_domains(nb: Any) -> list[str]:
 def _generated_pages(pages: Sequence[Page], domains: Sequence[list[str]]) -> dict[str, str]:
     """The landing page's chapter list and exam map, from the notebooks themselves (no drift)."""
     chapters = "\n".join(
-        f"{i}. {{doc}}`/{Path(p.filename).stem}`" + (f": {p.summary}" if p.summary else "")
-        for i, p in enumerate(pages, 1)
+        f"- {{doc}}`/{Path(p.filename).stem}`" + (f": {p.summary}" if p.summary else "")
+        for p in pages
     )
     rows = "\n".join(
-        f"| {{doc}}`/{Path(p.filename).stem}` | {'; '.join(d) if d else '(no exam tip)'} |"
+        f"| {{doc}}`/{Path(p.filename).stem}` | {'; '.join(dict.fromkeys(d)) if d else '(no exam tip)'} |"
         for p, d in zip(pages, domains, strict=True)
     )
     exam_map = "| chapter | the exam guide's domains and tasks |\n|---|---|\n" + rows
