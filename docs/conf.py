@@ -40,7 +40,7 @@ suppress_warnings = [
 # -- the reference section --------------------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options = {"members": True}
 # Docstrings write `name` for code, as in the notebooks' markdown.
 default_role = "code"
 
