@@ -283,9 +283,14 @@ def test_search_for_treatmissingdata_lands_on_the_alarms_chapter(site: tuple[Pat
         page.wait_for_selector("#search-results li a", timeout=15000)  # type: ignore[attr-defined]
         first = page.eval_on_selector_all(  # type: ignore[attr-defined]
             "#search-results li a", "els => els.map(e => e.getAttribute('href'))")[0]
+        page.click("#search-results li a")  # type: ignore[attr-defined]
+        page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        landed = page.url.split("?")[0].split("#")[0].rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+        found = "TreatMissingData" in page.inner_text("article")  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
-    assert ("06_alarms.html", []) == (first.split("#")[0].split("?")[0], problems)
+    assert ("06_alarms.html", "06_alarms.html", True, []) == (
+        first.split("#")[0].split("?")[0], landed, found, problems)
 
 
 @pytest.mark.browser
@@ -422,7 +427,8 @@ def _tiny_book(tmp_path: Path, index_extra: str = "") -> Path:
         encoding="utf-8")
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    cell = new_code_cell("6 * 7", execution_count=1,
+    # Stored output 42 for a cell that would fail if it ran: the page must show what is stored.
+    cell = new_code_cell("1 / 0", execution_count=1,
                          outputs=[new_output("execute_result", {"text/plain": "42"}, execution_count=1)])
     metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                 "language_info": {"name": "python"}}
@@ -463,6 +469,14 @@ def test_docs_build_reports_the_pages_written(tmp_path: Path, monkeypatch: pytes
     assert 0 == code
     assert out.startswith(f"1 page(s) and index.html written to {tmp_path / 'site'}/ in ")
     assert {"index.html", "00_tiny.html", "search.html"} <= {p.name for p in (tmp_path / "site").iterdir()}
+
+
+def test_docs_build_executes_nothing(tmp_path: Path) -> None:
+    """The book shows each cell's stored output; a cell that would fail if run (1 / 0) shows its 42."""
+    docs = _tiny_book(tmp_path)
+    build_site(tmp_path / "site", folder=tmp_path / "notebooks", docs=docs)
+    page = (tmp_path / "site" / "00_tiny.html").read_text(encoding="utf-8")
+    assert (True, False) == (">42</pre>" in page.replace("\n", ""), "ZeroDivisionError" in page)
 
 
 def test_docs_execute_without_names_selects_the_course() -> None:
