@@ -32,6 +32,8 @@ nb_output_stderr = "show"
 # Course chapters link to each other as NN_topic.ipynb; MyST resolves those to the pages.
 myst_enable_extensions = ["colon_fence", "deflist", "html_image"]
 myst_heading_anchors = 3
+# The text as the notebooks write it: no typographic quotes in titles, prose or inline code.
+smartquotes = False
 suppress_warnings = [
     # matplotlib's PNGs have no declared size; MyST-NB warns about nothing else we want to silence
     "mystnb.unknown_mime_type",
