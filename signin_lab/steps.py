@@ -81,14 +81,14 @@ def _iam(cfg: LabConfig) -> Stage:
     )
     console = (
         "Open the IAM console, Roles, Create role.",
-        "Trusted entity type: Custom trust policy; paste the trust policy that lets "
-        "cloudtrail.amazonaws.com call sts:AssumeRole (printed by the first command below).",
-        "Skip the permissions page (no managed policy); Role name: " f"{cfg.role_name}; Create role.",
-        f"Open the role, Add permissions, Create inline policy, JSON: paste the policy allowing "
+        ("Trusted entity type: Custom trust policy; paste the trust policy that lets "
+        "cloudtrail.amazonaws.com call sts:AssumeRole (printed by the first command below)."),
+        ("Skip the permissions page (no managed policy); Role name: " f"{cfg.role_name}; Create role."),
+        (f"Open the role, Add permissions, Create inline policy, JSON: paste the policy allowing "
         f"logs:CreateLogStream and logs:PutLogEvents on the log group {cfg.log_group_name}'s CloudTrail "
-        f"streams; Policy name: {iam.INLINE_POLICY}; Create policy.",
-        "(The blog creates this role inside its CloudWatch step, from the trail's wizard; here it comes "
-        "first so every later stage can name it.)",
+        f"streams; Policy name: {iam.INLINE_POLICY}; Create policy."),
+        ("(The blog creates this role inside its CloudWatch step, from the trail's wizard; here it comes "
+        "first so every later stage can name it.)"),
     )
     return Stage("iam", TITLES["iam"], console, commands)
 
@@ -152,12 +152,12 @@ def _cloudtrail(cfg: LabConfig) -> Stage:
     scope = "Yes (all Regions)" if trail["IsMultiRegionTrail"] else "No (this Region only)"
     console = (
         f"CloudTrail console (Region {cfg.region}), Trails, Create trail: Trail name {trail['Name']}.",
-        f"Storage location: Create new S3 bucket {cfg.bucket} (CloudTrail writes its bucket policy); "
+        (f"Storage location: Create new S3 bucket {cfg.bucket} (CloudTrail writes its bucket policy); "
         "Log file SSE-KMS encryption: off (the bucket's default SSE-S3 encryption applies); "
-        f"Log file validation: {'Enabled' if trail['EnableLogFileValidation'] else 'Disabled'}.",
+        f"Log file validation: {'Enabled' if trail['EnableLogFileValidation'] else 'Disabled'}."),
         "CloudWatch Logs: leave disabled for now (the CloudWatch Logs stage turns it on).",
-        "Events: Management events, API activity Read and Write; Create trail. "
-        f"Apply trail to all Regions: {scope} (the console makes every new trail multi-Region).",
+        ("Events: Management events, API activity Read and Write; Create trail. "
+        f"Apply trail to all Regions: {scope} (the console makes every new trail multi-Region)."),
     )
     return Stage("cloudtrail", TITLES["cloudtrail"], console, commands)
 
