@@ -25,7 +25,7 @@ SIGNIN_SOURCES: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArchitectureDiagram:
     """A rendered diagram: the PNG, the Graphviz source, and the node labels (for checks)."""
 
@@ -33,6 +33,10 @@ class ArchitectureDiagram:
     dot: str
     labels: tuple[str, ...]
     edges: tuple[tuple[str, str], ...]
+
+    def __repr__(self) -> str:
+        """Short: the counts, not the PNG's bytes (Jupyter shows the image itself)."""
+        return f"ArchitectureDiagram({len(self.labels)} nodes, {len(self.edges)} edges, {len(self.png)} bytes of PNG)"
 
     def _repr_png_(self) -> bytes:
         """Jupyter shows the PNG."""

@@ -65,3 +65,9 @@ def test_missing_graphviz_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(SigninLabError, match="apt-get install graphviz"):
         architecture()
+
+
+def test_repr_is_short() -> None:
+    """The text form names the counts, not the PNG's bytes (it is what a notebook stores as text)."""
+    d = architecture()
+    assert f"ArchitectureDiagram({len(d.labels)} nodes, {len(d.edges)} edges, {len(d.png)} bytes of PNG)" == repr(d)
