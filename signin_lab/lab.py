@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: The environment variable that chooses the target: moto (default) | http(s)://... | aws
 TARGET_ENV = "SIGNIN_LAB_TARGET"
 REGION_ENV = "SIGNIN_LAB_REGION"
+#: A classroom learner's account on the moto server SIGNIN_LAB_TARGET names (`signin-lab serve --learners`).
+ACCOUNT_ENV = "SIGNIN_LAB_ACCOUNT"
 
 
 class Lab:
@@ -41,10 +43,13 @@ class Lab:
         return cls(Target.moto(region), config)
 
     @classmethod
-    def endpoint(cls, url: str, region: str = "eu-west-1", config: LabConfig | None = None) -> Lab:
-        """A moto server, e.g. a classroom's `signin-lab serve`; fake credentials."""
+    def endpoint(
+        cls, url: str, region: str = "eu-west-1", config: LabConfig | None = None, *, account: str | None = None
+    ) -> Lab:
+        """A moto server, e.g. a classroom's `signin-lab serve`; fake credentials. `account` (12
+        digits, from the roster of `serve --learners`) scopes every call to that learner's account."""
         LabConfig(region=region)
-        return cls(Target.endpoint(url, region), config)
+        return cls(Target.endpoint(url, region, account=account), config)
 
     @classmethod
     def aws(
@@ -72,23 +77,28 @@ class Lab:
         *,
         confirm: bool = False,
         config: LabConfig | None = None,
+        account: str | None = None,
     ) -> Lab:
         """The lab on the target named by `value` ("moto", an http(s):// moto server URL, or
-        "aws", which needs `confirm=True`), parsed by `Target.parse`; for the CLI's --target."""
+        "aws", which needs `confirm=True`), parsed by `Target.parse`; for the CLI's --target.
+        `account` scopes a moto server target to one learner's account."""
         LabConfig(region=region)  # validates the region before moto starts
-        return cls(Target.parse(value, region, confirm_aws=confirm), config)
+        return cls(Target.parse(value, region, confirm_aws=confirm, account=account), config)
 
     @classmethod
     def from_env(cls, config: LabConfig | None = None) -> Lab:
-        """The target named by SIGNIN_LAB_TARGET: `moto` (default), an http(s) URL, or `aws`."""
+        """The target named by SIGNIN_LAB_TARGET: `moto` (default), an http(s) URL, or `aws`;
+        on a moto server, SIGNIN_LAB_ACCOUNT (12 digits) is the learner's account."""
         value = os.environ.get(TARGET_ENV, "moto").strip() or "moto"
+        account = os.environ.get(ACCOUNT_ENV, "").strip() or None
         region = os.environ.get(REGION_ENV, "").strip() or (config.region if config else "eu-west-1")
         LabConfig(region=region)
         try:
             # Naming `aws` in the environment is the explicit choice the design asks for.
-            target = Target.parse(value, region, confirm_aws=True)
+            target = Target.parse(value, region, confirm_aws=True, account=account)
         except SigninLabError as exc:
-            raise SigninLabError(f"{TARGET_ENV}: {exc}", field=exc.field) from None
+            where = ACCOUNT_ENV if exc.field == "account" else TARGET_ENV
+            raise SigninLabError(f"{where}: {exc}", field=exc.field) from None
         if target.needs_confirmation:
             target.profile = os.environ.get("AWS_PROFILE")
         return cls(target, config)

@@ -161,7 +161,7 @@ def test_demo_prints_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_run_demo_returns_data_and_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """run_demo returns each step's data (stack, records, run, inbox, chart) and prints nothing."""
-    from signin_lab.emulator.demo import run_demo
+    from signin_lab.demo import run_demo
 
     result = run_demo(tmp_path)
     assert ("", "") == capsys.readouterr()

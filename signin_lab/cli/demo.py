@@ -13,7 +13,7 @@ from signin_lab.cli.common import EMAIL, SMS, app, open_lab, region_option, targ
 def demo(out: str, region: str) -> None:
     """The blog's 'Does this all work?' on in-process moto: records, datapoints, alarms, emails, SMS."""
     from signin_lab.cli.render import print_inbox, print_records, print_run, terminal
-    from signin_lab.emulator.demo import run_demo
+    from signin_lab.demo import run_demo
 
     with open_lab("moto", region) as lab:
         result = run_demo(out, lab=lab, email=EMAIL, sms=SMS)

@@ -1,96 +1,32 @@
-"""`signin-lab demo`: the blog's "Does this all work?" section on in-process moto, step by step.
-
-Deploys the blog's stack, replays its four test sign-ins within an hour of ordinary traffic, and
-returns every step's data (`DemoResult`): what was deployed, the records, the run (datapoints and
-alarm timeline), the inbox, and the alarm dashboard saved as a PNG. The CLI renders each step.
-"""
+"""Deprecated: the demo moved to `signin_lab.demo` (it opens a Lab, so it sits above the emulator)
+and its renderers to `signin_lab.cli.render`; this path works for one release with a warning."""
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from signin_lab.errors import SigninLabError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from signin_lab.emulator.notify import InboxMessage
-    from signin_lab.emulator.replay import ReplayRun
-    from signin_lab.lab import Lab
-    from signin_lab.stack.deploy import DeployResult
-
-DEFAULT_OUT = Path("signin-lab-demo")
-CHART_NAME = "alarm-dashboard.png"
-
-
-@dataclass(frozen=True)
-class DemoResult:
-    """What the demo produced, step by step: where it ran, the deployed stack, the replayed
-    records, the run, the inbox, and the chart's path."""
-
-    run: ReplayRun
-    inbox: list[InboxMessage]
-    chart: Path
-    lab: str = ""
-    stack: DeployResult | None = None
-    records: tuple[dict[str, Any], ...] = ()
-
-
-def save_chart(run: ReplayRun, out: Path | str) -> Path:
-    """Save the run's alarm dashboard as `<out>/alarm-dashboard.png`; a path that cannot be
-    written is a SigninLabError naming it (field "out")."""
-    from signin_lab.charts import alarm_dashboard
-
-    folder = Path(out)
-    chart = folder / CHART_NAME
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        alarm_dashboard(run).savefig(chart, dpi=100)
-    except OSError as exc:
-        raise SigninLabError(
-            f"cannot write the chart to folder {str(folder)!r}: {exc.strerror or exc}", field="out"
-        ) from None
-    return chart
-
-
-def run_demo(
-    out: Path | str = DEFAULT_OUT,
-    *,
-    lab: Lab | None = None,
-    email: str = "you@example.com",
-    sms: str = "+447700900123",
-) -> DemoResult:
-    """Deploy on in-process moto (or `lab`), replay the blog's test sign-ins, save the chart;
-    return every step's data."""
-    from signin_lab.events.samples import blog_test_signins
-    from signin_lab.lab import Lab
-
-    own = lab is None
-    lab = lab or Lab.moto()
-    try:
-        stack = lab.deploy(email=email, sms=sms)
-        records = blog_test_signins()
-        run = lab.replay(records)
-        chart = save_chart(run, out)
-        return DemoResult(run, lab.inbox(), chart, repr(lab), stack, tuple(records))
-    finally:
-        if own:
-            lab.close()
-
-
-#: Renderers that moved to the CLI package (signin_lab.cli.render); kept here for one release.
-_MOVED = {"print_records", "print_run", "print_inbox"}
+#: Names that moved, and where to.
+_MOVED = {
+    "run_demo": "signin_lab.demo",
+    "save_chart": "signin_lab.demo",
+    "DemoResult": "signin_lab.demo",
+    "DEFAULT_OUT": "signin_lab.demo",
+    "CHART_NAME": "signin_lab.demo",
+    "print_records": "signin_lab.cli.render",
+    "print_run": "signin_lab.cli.render",
+    "print_inbox": "signin_lab.cli.render",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _MOVED:
+        import importlib
+
         warnings.warn(
-            f"signin_lab.emulator.demo.{name} moved to signin_lab.cli.render.{name}",
+            f"signin_lab.emulator.demo.{name} moved to {_MOVED[name]}.{name}",
             DeprecationWarning,
             stacklevel=2,
         )
-        from signin_lab.cli import render
-
-        return getattr(render, name)
+        return getattr(importlib.import_module(_MOVED[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
