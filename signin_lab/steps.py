@@ -74,7 +74,7 @@ def _aws(cfg: LabConfig, service: str, operation: str, *args: str) -> tuple[str,
 def _iam(cfg: LabConfig) -> Stage:
     commands = (
         _aws(cfg, "iam", "create-role", "--role-name", cfg.role_name,
-             "--assume-role-policy-document", _json(policies.cloudtrail_trust_policy()),
+             "--assume-role-policy-document", _json(policies.cloudtrail_trust_policy(cfg)),
              "--description", iam.ROLE_DESCRIPTION, "--tags", "Key=signin-lab,Value=true"),
         _aws(cfg, "iam", "put-role-policy", "--role-name", cfg.role_name, "--policy-name", iam.INLINE_POLICY,
              "--policy-document", _json(policies.cloudtrail_logs_policy(cfg))),
@@ -134,11 +134,11 @@ def _cloudtrail(cfg: LabConfig) -> Stage:
     ]
     commands = (
         _aws(cfg, "s3api", "create-bucket", *bucket),
-        _aws(cfg, "s3api", "put-public-access-block", "--bucket", cfg.bucket,
+        _aws(cfg, "s3api", "put-public-access-block", "--bucket", cfg.bucket, "--expected-bucket-owner", cfg.account_id,
              "--public-access-block-configuration", _json(cloudtrail.BLOCK_PUBLIC_ACCESS)),
-        _aws(cfg, "s3api", "put-bucket-encryption", "--bucket", cfg.bucket,
+        _aws(cfg, "s3api", "put-bucket-encryption", "--bucket", cfg.bucket, "--expected-bucket-owner", cfg.account_id,
              "--server-side-encryption-configuration", _json(cloudtrail.ENCRYPTION)),
-        _aws(cfg, "s3api", "put-bucket-policy", "--bucket", cfg.bucket,
+        _aws(cfg, "s3api", "put-bucket-policy", "--bucket", cfg.bucket, "--expected-bucket-owner", cfg.account_id,
              "--policy", _json(policies.trail_bucket_policy(cfg))),
         _aws(cfg, "cloudtrail", "create-trail", "--name", trail["Name"], "--s3-bucket-name", cfg.bucket,
              "--include-global-service-events" if trail["IncludeGlobalServiceEvents"] else "--no-include-global-service-events",
