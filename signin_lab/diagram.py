@@ -50,22 +50,40 @@ class ArchitectureDiagram:
         return path
 
 
+#: The Regions console sign-ins are recorded in besides a Regional endpoint's own (the page above):
+#: root and cookie-less global sign-ins in us-east-1, the others by latency.
+RECORDING_REGIONS: tuple[str, ...] = ("us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2")
+#: The EventBridge rule's pattern: the detail-type the sign-in events carry
+#: (https://repost.aws/knowledge-center/root-user-account-eventbridge-rule).
+EVENTBRIDGE_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
+DESIGNS = ("blog", "eventbridge")
+
+
 def _label(*lines: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def architecture(config: LabConfig | None = None) -> ArchitectureDiagram:
-    """The blog's architecture for `config`: sign-ins -> trail -> S3 and log group -> filters -> alarms -> topics -> subscribers."""
+def architecture(config: LabConfig | None = None, design: str = "blog") -> ArchitectureDiagram:
+    """The architecture for `config`.
+
+    design "blog": sign-ins -> trail -> S3 and log group (with the role) -> filters -> alarms ->
+    topics -> subscribers. design "eventbridge": sign-ins -> trail -> each recording Region's
+    default event bus -> a rule -> that Region's topic -> subscribers (notebook 09).
+    """
     import os
     import tempfile
 
     cfg = config or LabConfig()
     cfg.validate()
+    if design not in DESIGNS:
+        raise SigninLabError(f"design {design!r}: not a design; designs: {', '.join(DESIGNS)}", field="design")
     if shutil.which("dot") is None:
         raise SigninLabError("the architecture diagram needs Graphviz's `dot`: apt-get install graphviz")
     from diagrams import Cluster, Diagram, Edge
     from diagrams.aws.general import MobileClient, User
     from diagrams.aws.integration import (
+        EventbridgeDefaultEventBusResource,
+        EventbridgeRule,
         SimpleNotificationServiceSnsEmailNotification,
         SimpleNotificationServiceSnsTopic,
     )
@@ -92,7 +110,8 @@ def architecture(config: LabConfig | None = None) -> ArchitectureDiagram:
     graph = {"fontsize": "20", "pad": "0.8", "nodesep": "0.35", "ranksep": "1.5", "splines": "spline"}
     with tempfile.TemporaryDirectory() as tmp:
         filename = os.path.join(tmp, "architecture")
-        with Diagram(f"signin-lab: console sign-in alerts ({cfg.region})", filename=filename, outformat="png",
+        title = "console sign-in alerts" if design == "blog" else "console sign-in alerts, EventBridge design"
+        with Diagram(f"signin-lab: {title} ({cfg.region})", filename=filename, outformat="png",
                      show=False, direction="LR", graph_attr=graph) as d:
             with Cluster("Console sign-ins (every Region)"):
                 signins = [node(User, who, where) for who, where in SIGNIN_SOURCES]
@@ -101,31 +120,44 @@ def architecture(config: LabConfig | None = None) -> ArchitectureDiagram:
                 link(s, trail, "ConsoleLogin", color="darkgreen")
             bucket = node(S3, "S3 bucket", cfg.bucket, "log files")
             link(trail, bucket)
-            with Cluster(f"CloudWatch ({cfg.region})"):
-                group = node(CloudwatchLogs, "log group", cfg.log_group_name)
-                role = node(IAMRole, "IAM role", cfg.role_name)
-                alarms = []
-                for alert in cfg.alerts:
-                    metric = node(Cloudwatch, "metric filter", alert.filter_name)
-                    alarm = node(CloudwatchAlarm, "alarm", alert.alarm_name,
-                                 f"{alert.statistic} over {alert.period} s > {alert.threshold:g}"
-                                 if alert.comparison_operator == "GreaterThanThreshold"
-                                 else f"{alert.statistic} over {alert.period} s, {alert.comparison_operator}")
-                    link(group, metric)
-                    link(metric, alarm)
-                    alarms.append((alert, alarm))
-            link(trail, role, "assumes", style="dashed")
-            link(role, group, "PutLogEvents")
-            with Cluster("SNS (Standard topics)"):
-                topics = [(alert, alarm, node(SimpleNotificationServiceSnsTopic, "topic", alert.topic_name))
-                          for alert, alarm in alarms]
-            email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
-            phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
-            for alert, alarm, topic in topics:
-                link(alarm, topic, "ALARM")
-                link(topic, email)
-                if alert.sms and phone is not None:
-                    link(topic, phone)
+            if design == "eventbridge":
+                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
+                regions = list(RECORDING_REGIONS) + ([cfg.region] if cfg.region not in RECORDING_REGIONS else [])
+                for region in regions:
+                    with Cluster(f"{region}"):
+                        bus = node(EventbridgeDefaultEventBusResource, "default event bus", region)
+                        rule = node(EventbridgeRule, "rule", f"{cfg.name_prefix}-sign-ins", EVENTBRIDGE_DETAIL_TYPE)
+                        topic = node(SimpleNotificationServiceSnsTopic, "topic", f"{cfg.name_prefix}-sign-ins", region)
+                    link(trail, bus, "sign-ins recorded here")
+                    link(bus, rule)
+                    link(rule, topic, "every match")
+                    link(topic, email)
+            else:
+                with Cluster(f"CloudWatch ({cfg.region})"):
+                    group = node(CloudwatchLogs, "log group", cfg.log_group_name)
+                    role = node(IAMRole, "IAM role", cfg.role_name)
+                    alarms = []
+                    for alert in cfg.alerts:
+                        metric = node(Cloudwatch, "metric filter", alert.filter_name)
+                        alarm = node(CloudwatchAlarm, "alarm", alert.alarm_name,
+                                     f"{alert.statistic} over {alert.period} s > {alert.threshold:g}"
+                                     if alert.comparison_operator == "GreaterThanThreshold"
+                                     else f"{alert.statistic} over {alert.period} s, {alert.comparison_operator}")
+                        link(group, metric)
+                        link(metric, alarm)
+                        alarms.append((alert, alarm))
+                link(trail, role, "assumes", style="dashed")
+                link(role, group, "PutLogEvents")
+                with Cluster("SNS (Standard topics)"):
+                    topics = [(alert, alarm, node(SimpleNotificationServiceSnsTopic, "topic", alert.topic_name))
+                              for alert, alarm in alarms]
+                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
+                phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
+                for alert, alarm, topic in topics:
+                    link(alarm, topic, "ALARM")
+                    link(topic, email)
+                    if alert.sms and phone is not None:
+                        link(topic, phone)
             dot = str(d.dot.source)
         with open(filename + ".png", "rb") as f:
             png = f.read()

@@ -71,3 +71,29 @@ def test_repr_is_short() -> None:
     """The text form names the counts, not the PNG's bytes (it is what a notebook stores as text)."""
     d = architecture()
     assert f"ArchitectureDiagram({len(d.labels)} nodes, {len(d.edges)} edges, {len(d.png)} bytes of PNG)" == repr(d)
+
+
+def test_eventbridge_design_has_a_rule_in_every_recording_region() -> None:
+    """The EventBridge variant: one bus, rule and topic in each Region sign-ins are recorded in, plus home."""
+    labels = architecture(LabConfig(), design="eventbridge").labels
+    buses = sorted(label.split("\n")[1] for label in labels if label.startswith("default event bus\n"))
+    assert ["ap-southeast-2", "eu-north-1", "eu-west-1", "us-east-1", "us-east-2"] == buses
+    assert 5 == sum(1 for label in labels if label.endswith("\nAWS Console Sign In via CloudTrail"))
+
+
+def test_eventbridge_design_in_a_recording_region_has_no_extra_rule() -> None:
+    """Deployed in us-east-1, the home Region is already one of the four recording Regions."""
+    labels = architecture(LabConfig(region="us-east-1"), design="eventbridge").labels
+    assert 4 == sum(1 for label in labels if label.startswith("rule\n"))
+
+
+def test_eventbridge_design_has_no_metric_filters() -> None:
+    """The EventBridge variant has no log group, metric filter or alarm."""
+    labels = architecture(LabConfig(), design="eventbridge").labels
+    assert [] == [label for label in labels if label.split("\n")[0] in ("log group", "metric filter", "alarm")]
+
+
+def test_unknown_design_is_refused() -> None:
+    """An unknown design is a one-line SigninLabError naming the designs."""
+    with pytest.raises(SigninLabError, match="design 'cdk': not a design; designs: blog, eventbridge"):
+        architecture(design="cdk")
