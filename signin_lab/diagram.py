@@ -35,8 +35,8 @@ class ArchitectureDiagram:
     edges: tuple[tuple[str, str], ...]
 
     def __repr__(self) -> str:
-        """Short: the counts, not the PNG's bytes (Jupyter shows the image itself)."""
-        return f"ArchitectureDiagram({len(self.labels)} nodes, {len(self.edges)} edges, {len(self.png)} bytes of PNG)"
+        """Short and the same on every Graphviz version: the counts, not the PNG (Jupyter shows the image)."""
+        return f"ArchitectureDiagram({len(self.labels)} nodes, {len(self.edges)} edges)"
 
     def _repr_png_(self) -> bytes:
         """Jupyter shows the PNG."""

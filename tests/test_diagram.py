@@ -70,7 +70,7 @@ def test_missing_graphviz_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -
 def test_repr_is_short() -> None:
     """The text form names the counts, not the PNG's bytes (it is what a notebook stores as text)."""
     d = architecture()
-    assert f"ArchitectureDiagram({len(d.labels)} nodes, {len(d.edges)} edges, {len(d.png)} bytes of PNG)" == repr(d)
+    assert f"ArchitectureDiagram({len(d.labels)} nodes, {len(d.edges)} edges)" == repr(d)
 
 
 def test_eventbridge_design_has_a_rule_in_every_recording_region() -> None:
