@@ -157,7 +157,7 @@ def _cloudtrail(cfg: LabConfig) -> Stage:
         f"Log file validation: {'Enabled' if trail['EnableLogFileValidation'] else 'Disabled'}."),
         "CloudWatch Logs: leave disabled for now (the CloudWatch Logs stage turns it on).",
         ("Events: Management events, API activity Read and Write; Create trail. "
-        f"Apply trail to all Regions: {scope} (the console makes every new trail multi-Region)."),
+        f"Multi-Region: {scope} (a trail created in the console applies to all Regions by default)."),
     )
     return Stage("cloudtrail", TITLES["cloudtrail"], console, commands)
 

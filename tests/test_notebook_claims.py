@@ -159,3 +159,17 @@ def test_path_check_refuses_near_misses(prefix: str) -> None:
 def test_path_check_accepts_the_day_folder(prefix: str) -> None:
     """Notebook 03's check says ✔ for the day folder, with or without the outer slashes."""
     assert _run_path_check(prefix).startswith("✔")
+
+
+@pytest.mark.parametrize(
+    ("notebook", "stage"),
+    [("01_iam", "iam"), ("02_sns", "sns"), ("03_cloudtrail", "cloudtrail"), ("04_cloudwatch_logs", "logs"),
+     ("05_metric_filters", "metric_filters"), ("06_alarms", "alarms")],
+)
+def test_each_stage_notebook_shows_its_console_and_cli_steps(notebook: str, stage: str) -> None:
+    """Each stage's notebook prints that stage's console steps and AWS CLI commands, stored executed."""
+    cell = _cell(_notebook(notebook), f"{notebook[:2]}-steps-2")
+    assert 'steps.cli(' in cell.source and f'"{stage}")' in cell.source
+    output = _output_text(cell)
+    assert output.startswith("1. ")
+    assert re.search(r"^aws \S+ \S+ .* --region \S+$", output, re.MULTILINE)
