@@ -124,8 +124,13 @@ class Lab:
         return self._config
 
     def configure(self, **overrides: Any) -> LabConfig:
-        """Change configuration fields (validated); returns the new configuration."""
-        self._config = self.config.replace(**overrides)
+        """Change configuration fields (validated, filter patterns compiled); returns the new
+        configuration. Refused input leaves the configuration as it was."""
+        from signin_lab.stack.deploy import preflight
+
+        candidate = self.config.replace(**overrides)
+        preflight(candidate)
+        self._config = candidate
         return self._config
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -143,9 +148,15 @@ class Lab:
             ) from exc
 
     # -- the steps -----------------------------------------------------------------------------
-    def deploy(self, email: str | None = None, sms: str | None = None, **overrides: Any) -> DeployResult:
-        """Build the blog's whole stack (idempotent); overrides are LabConfig fields."""
+    def deploy(self, email: str | None = None, sms: str | None = None, design: str = "blog",
+               **overrides: Any) -> DeployResult:
+        """Build the blog's whole stack (idempotent); overrides are LabConfig fields.
+
+        `design`: "blog" (default), "eventbridge" (stack/eventbridge.py) or "both"."""
+        from signin_lab.stack import eventbridge
         from signin_lab.stack.deploy import deploy, preflight
+
+        eventbridge.check_design(design)
 
         if email is not None:
             overrides["email"] = email
@@ -154,17 +165,30 @@ class Lab:
         candidate = self.config.replace(**overrides) if overrides else self.config
         preflight(candidate)  # before any call; refused input leaves the configuration as it was
         self._config = candidate
-        return deploy(self)
+        if design == "eventbridge":
+            return eventbridge.deploy(self)
+        result = deploy(self)
+        if design == "both":
+            result.changes.extend(eventbridge.deploy(self).changes)
+        return result
 
-    def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None) -> TeardownResult:
+    def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None,
+                 design: str = "blog") -> TeardownResult:
         """Remove everything deploy made, in reverse order; safe on a partial stack and twice.
 
         On real AWS the trail's bucket (audit records) is deleted only with `delete_logs=True`;
-        `keep_logs=True` keeps the bucket and its objects on every target.
+        `keep_logs=True` keeps the bucket and its objects on every target. `design` as in deploy.
         """
+        from signin_lab.stack import eventbridge
         from signin_lab.stack.deploy import teardown
 
-        return teardown(self, keep_logs=keep_logs, delete_logs=delete_logs)
+        eventbridge.check_design(design)
+        if design == "eventbridge":
+            return eventbridge.teardown(self)
+        result = teardown(self, keep_logs=keep_logs, delete_logs=delete_logs)
+        if design == "both":
+            result.changes.extend(eventbridge.teardown(self).changes)
+        return result
 
     @property
     def emulator(self) -> Emulator:

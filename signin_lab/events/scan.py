@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.load import LoadReport, OnError, load_records
+from signin_lab.events.load import MAX_BYTES, LoadReport, OnError, load_records
 
 #: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,8 +36,12 @@ class ScanResult:
     report: LoadReport = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        """`{"records": N, "matches": {"signin-console-failure-iam": n, ...}}`."""
-        return {"records": self.records, "matches": dict(self.matches)}
+        """`{"records": N, "matches": {...}, "skipped": [{"file", "where", "reason", "kind"}]}`.
+
+        `skipped` lists every file, folder, line or record left out (empty when none was).
+        """
+        return {"records": self.records, "matches": dict(self.matches),
+                "skipped": self.report.skipped_json()}
 
     def frame(self) -> pd.DataFrame:
         """One row per filter: `name`, `matches` (in the order given); pandas imported here."""
@@ -107,17 +111,19 @@ def scan(
     patterns: Mapping[str, str] | None = None,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
     """Run metric-filter patterns (default: the configured alerts) over files and folders.
 
     Every pattern is compiled before any file is read, so a bad pattern fails fast.
+    `max_bytes`: the most one file may hold once decompressed (see `load_records`).
     """
     from signin_lab.filterpattern import FilterPattern
 
     chosen = dict(patterns) if patterns is not None else default_patterns()
     for text in chosen.values():
         FilterPattern(text)  # compile errors (FilterPatternError) before reading anything
-    stream = load_records(*paths, on_error=on_error, on_file=on_file)
+    stream = load_records(*paths, on_error=on_error, on_file=on_file, max_bytes=max_bytes)
     seen, matches = count_batches(stream.batches(), chosen)
     return ScanResult(records=seen, matches=matches, report=stream.report)
 
@@ -128,12 +134,21 @@ def run_scan(
     patterns: Iterable[str] = (),
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
     """The `signin-lab scan` counts: the configured alerts plus `NAME=PATTERN` options.
 
     A NAME already configured has its pattern replaced. Skipped input is in `result.report`
     (and, with on_error="skip", one SkippedInputWarning); the CLI prints the counts.
     """
+    from signin_lab.filterpattern import FilterPattern
+
     chosen = default_patterns()
-    chosen.update(parse_pattern_options(patterns))
-    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file)
+    options = parse_pattern_options(patterns)
+    for name, text in options.items():
+        try:
+            FilterPattern(text)
+        except SigninLabError as exc:  # name the option, not just the pattern's text
+            raise SigninLabError(f"--pattern {name}: {exc}", field="patterns") from None
+    chosen.update(options)
+    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, max_bytes=max_bytes)

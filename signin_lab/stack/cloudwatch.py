@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.aws_errors import is_not_found
-from signin_lab.config import Alert
+from signin_lab.config import Alert, alarm_description
 from signin_lab.errors import SigninLabError
 from signin_lab.stack.changes import Change
 from signin_lab.stack.races import created, deleted
@@ -171,7 +171,7 @@ def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
     """put_metric_alarm arguments from the alert's own settings (the blog: Sum over 300 s, 1 of 1, > 0)."""
     return {
         "AlarmName": alert.alarm_name,
-        "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
+        "AlarmDescription": alarm_description(alert),
         "ActionsEnabled": True,
         "AlarmActions": [cfg.topic_arn(alert)],
         "OKActions": [],
