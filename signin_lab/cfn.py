@@ -5,6 +5,7 @@ Every name, pattern, alarm setting and policy comes from `LabConfig` and `signin
 deploys on moto and compares the read-back resources with `resolve(template)`.
 
 Names in the template (CloudFormation resolves them in whatever account and Region it runs):
+
 - literal, exactly as deploy uses them: the role, inline policy, topic, log group, trail, metric
   filter, metric and alarm names (all from LabConfig, account- and Region-free);
 - `Fn::Sub` with `${AWS::AccountId}` / `${AWS::Region}`: every ARN and account id inside the
@@ -13,6 +14,7 @@ Names in the template (CloudFormation resolves them in whatever account and Regi
   `bucket_name` set in LabConfig stays literal;
 - `Ref` / `Fn::GetAtt` where one resource points at another (topic ARNs in alarms, the role and
   log group ARNs in the trail), which also gives CloudFormation its creation order.
+
 The intrinsic functions are written in their long form (`{"Fn::Sub": ...}`), which is plain YAML,
 so any YAML parser (and `yaml.safe_load`) reads the template.
 

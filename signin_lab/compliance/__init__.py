@@ -20,6 +20,7 @@ Two verdicts per control:
    "Failed authentication").
 
 Decisions, where the documentation is silent or disagrees:
+
 - Pattern comparison is exact, whitespace included. The control page says "This control fails if
   the exact metric filters prescribed by CIS are not used. Additional fields or terms cannot be
   added." and users report that AWS Support confirmed whitespace matters

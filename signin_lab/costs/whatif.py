@@ -288,6 +288,7 @@ def break_even_points(base: Scenario | None = None, *, prices: Prices = None) ->
     - "sms": the first SMS count that costs anything (1: no free SMS to the UK);
     - "logs_vs_eventbridge": the first alert count at which the blog's design costs more than the
       EventBridge design.
+
     Each is the first x whose bill is higher than the bill at the curve's first x.
     """
     base = base or Scenario.blog()
