@@ -309,6 +309,10 @@ def build_site(outdir: str | Path = "site", folder: str | Path | None = None,
         generated.mkdir(exist_ok=True)
         for name, text in _generated_pages(pages, domains).items():
             (generated / name).write_text(text, encoding="utf-8")
+        from signin_lab.diagram import architecture
+
+        (source / "_static").mkdir(exist_ok=True)
+        architecture().save(str(source / "_static" / "architecture.png"))
         command = [
             sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", "-E",
             "-d", str(Path(tmp) / "doctrees"), str(source), str(out.resolve()),

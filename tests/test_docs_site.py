@@ -178,6 +178,14 @@ def test_landing_page_has_the_exam_map_and_chapters(site: tuple[Path, list[Page]
     assert chapters * 2 == [link for link in parser.links if link in chapters]
 
 
+def test_landing_page_shows_the_architecture_diagram(site: tuple[Path, list[Page]]) -> None:
+    """The landing page shows the architecture diagram drawn from the configuration (a real PNG)."""
+    out, _ = site
+    html = (out / "index.html").read_text(encoding="utf-8")
+    png = out / "_images" / "architecture.png"
+    assert ('src="_images/architecture.png"' in html, b"\x89PNG") == (True, png.read_bytes()[:4])
+
+
 def test_exam_domains_read_both_box_styles() -> None:
     """exam_domains reads the exam guide reference of a MyST admonition and of an old blockquote box."""
     from nbformat.v4 import new_markdown_cell, new_notebook
