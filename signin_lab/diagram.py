@@ -50,12 +50,6 @@ class ArchitectureDiagram:
         return path
 
 
-#: The Regions console sign-ins are recorded in besides a Regional endpoint's own (the page above):
-#: root and cookie-less global sign-ins in us-east-1, the others by latency.
-RECORDING_REGIONS: tuple[str, ...] = ("us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2")
-#: The EventBridge rule's pattern: the detail-type the sign-in events carry
-#: (https://repost.aws/knowledge-center/root-user-account-eventbridge-rule).
-EVENTBRIDGE_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
 DESIGNS = ("blog", "eventbridge")
 
 
@@ -121,17 +115,38 @@ def architecture(config: LabConfig | None = None, design: str = "blog") -> Archi
             bucket = node(S3, "S3 bucket", cfg.bucket, "log files")
             link(trail, bucket)
             if design == "eventbridge":
-                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
-                regions = list(RECORDING_REGIONS) + ([cfg.region] if cfg.region not in RECORDING_REGIONS else [])
-                for region in regions:
-                    with Cluster(f"{region}"):
+                # What lab.deploy(design="eventbridge") builds (signin_lab.stack.eventbridge_plan):
+                # a forwarding rule in every Region that records sign-ins, the central Region's
+                # rule per alert with its SNS target, and the topics' subscribers.
+                from signin_lab.stack.eventbridge_plan import plan
+
+                built = plan(cfg)
+                with Cluster(f"{built.central} (central Region)"):
+                    central_bus = node(EventbridgeDefaultEventBusResource, "default event bus", built.central)
+                    targets = []
+                    for rule in built.rules_in(built.central):
+                        r = node(EventbridgeRule, "rule", rule.name, "source aws.signin, ConsoleLogin")
+                        t = node(SimpleNotificationServiceSnsTopic, "topic", built.topics[rule.alert_key or ""])
+                        link(central_bus, r)
+                        link(r, t, "input transformer")
+                        targets.append((rule.alert_key, t))
+                link(trail, central_bus, "sign-ins recorded here")
+                for region in built.regions:
+                    if region == built.central:
+                        continue
+                    with Cluster(region):
                         bus = node(EventbridgeDefaultEventBusResource, "default event bus", region)
-                        rule = node(EventbridgeRule, "rule", f"{cfg.name_prefix}-sign-ins", EVENTBRIDGE_DETAIL_TYPE)
-                        topic = node(SimpleNotificationServiceSnsTopic, "topic", f"{cfg.name_prefix}-sign-ins", region)
+                        fwd = node(EventbridgeRule, "forwarding rule", region)
                     link(trail, bus, "sign-ins recorded here")
-                    link(bus, rule)
-                    link(rule, topic, "every match")
-                    link(topic, email)
+                    link(bus, fwd)
+                    link(fwd, central_bus, "PutEvents (role)", style="dashed")
+                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
+                sms_keys = {a.key for a in cfg.alerts if a.sms}
+                phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if sms_keys else None
+                for key, t in targets:
+                    link(t, email)
+                    if key in sms_keys and phone is not None:
+                        link(t, phone)
             else:
                 with Cluster(f"CloudWatch ({cfg.region})"):
                     group = node(CloudwatchLogs, "log group", cfg.log_group_name)

@@ -73,18 +73,25 @@ def test_repr_is_short() -> None:
     assert f"ArchitectureDiagram({len(d.labels)} nodes, {len(d.edges)} edges)" == repr(d)
 
 
-def test_eventbridge_design_has_a_rule_in_every_recording_region() -> None:
-    """The EventBridge variant: one bus, rule and topic in each Region sign-ins are recorded in, plus home."""
-    labels = architecture(LabConfig(), design="eventbridge").labels
+def test_eventbridge_design_has_a_bus_in_every_recording_region() -> None:
+    """The EventBridge variant draws what deploy builds: a default bus in every Region sign-ins are
+    recorded in, a forwarding rule in each but the central one, and one rule per alert there."""
+    from signin_lab.stack.eventbridge_plan import plan
+
+    cfg = LabConfig()
+    labels = architecture(cfg, design="eventbridge").labels
     buses = sorted(label.split("\n")[1] for label in labels if label.startswith("default event bus\n"))
-    assert ["ap-southeast-2", "eu-north-1", "eu-west-1", "us-east-1", "us-east-2"] == buses
-    assert 5 == sum(1 for label in labels if label.endswith("\nAWS Console Sign In via CloudTrail"))
+    built = plan(cfg)
+    assert sorted(built.regions) == buses
+    forwarding = sum(1 for label in labels if label.startswith("forwarding rule\n"))
+    alert_rules = sum(1 for label in labels if label.startswith("rule\n"))
+    assert (len(built.regions) - 1, len(built.rules_in(cfg.region))) == (forwarding, alert_rules)
 
 
-def test_eventbridge_design_in_a_recording_region_has_no_extra_rule() -> None:
-    """Deployed in us-east-1, the home Region is already one of the four recording Regions."""
+def test_eventbridge_design_in_a_recording_region_forwards_from_the_others() -> None:
+    """Deployed in us-east-1 (itself a recording Region), only the other three Regions forward."""
     labels = architecture(LabConfig(region="us-east-1"), design="eventbridge").labels
-    assert 4 == sum(1 for label in labels if label.startswith("rule\n"))
+    assert 3 == sum(1 for label in labels if label.startswith("forwarding rule\n"))
 
 
 def test_eventbridge_design_has_no_metric_filters() -> None:
