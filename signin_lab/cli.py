@@ -125,14 +125,34 @@ def serve(port: int, host: str) -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--pattern", "patterns", multiple=True, help="NAME=PATTERN: another metric filter to count (repeatable).")
 @on_error_option
-@target_options
+@click.option("--engine", type=click.Choice(["python", "duckdb"]), default="python", show_default=True,
+              help="python: processes (--jobs); duckdb: SQL over the files, its own threads.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes for the python engine [default: cores].")
+@click.option("--since", default=None, help="First day to read, YYYY-MM-DD (by the files' place in the layout).")
+@click.option("--until", default=None, help="Last day to read, YYYY-MM-DD, inclusive.")
+@click.option("--region", "regions", multiple=True, help="Only this Region's folders (repeatable).")
+@click.option("--account", "accounts", multiple=True, help="Only this account's folders (repeatable).")
+@click.option("--target", default=None, envvar="SIGNIN_LAB_TARGET",
+              help="For s3:// paths: moto, http(s)://host:port (a moto server), or aws.")
 def scan(
-    paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_error: str, target: str | None, region: str
+    paths: tuple[str, ...], output: str, patterns: tuple[str, ...], on_error: str, engine: str,
+    jobs: int | None, since: str | None, until: str | None, regions: tuple[str, ...],
+    accounts: tuple[str, ...], target: str | None,
 ) -> None:
-    """Count what each alert's metric filter matches in a CloudTrail archive (local files only)."""
-    from signin_lab.events.scan import run_scan
+    """Count what each alert's metric filter matches in a CloudTrail archive (files, folders, s3://)."""
+    import os
 
-    run_scan(list(paths), output=output, patterns=list(patterns), on_error=on_error)
+    from signin_lab.events.scan import run_scan
+    from signin_lab.events.sources import Prune
+
+    prune = Prune.from_options(since, until, regions, accounts)
+    if not any(p.startswith("s3:") for p in paths):
+        run_scan(list(paths), output=output, patterns=list(patterns), on_error=on_error,
+                 prune=prune, engine=engine, jobs=jobs)
+        return
+    with open_lab(target, os.environ.get("SIGNIN_LAB_REGION", "eu-west-1")) as lab:
+        run_scan(list(paths), output=output, patterns=list(patterns), on_error=on_error,
+                 target=lab, prune=prune, engine=engine, jobs=jobs)
 
 
 @app.command()

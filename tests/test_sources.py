@@ -83,7 +83,7 @@ def test_prune_lists_only_wanted_prefixes(archive: Lab) -> None:
     """Pruned to one account and Region, listing takes 5 requests (bucket, AWSLogs, account, CloudTrail, Region)."""
     src = S3Archive(f"s3://{BUCKET}", archive.client("s3"),
                     Prune(since=date(2025, 3, 3), regions=("us-east-1",), accounts=(OTHER,)))
-    keys = src.keys()
+    keys = src.list_keys()
     assert (5, 1) == (src.requests, len(keys))
 
 
@@ -91,7 +91,7 @@ def test_until_stops_listing_after_the_last_day(archive: Lab) -> None:
     """--until keeps keys up to that day, inclusive."""
     src = S3Archive(f"s3://{BUCKET}/AWSLogs/{ACCOUNT}/CloudTrail/eu-west-1/", archive.client("s3"),
                     Prune(until=date(2025, 3, 2)))
-    assert ["01", "02"] == [k.split("/")[-2] for k in src.keys()]
+    assert ["01", "02"] == [k.split("/")[-2] for k in src.list_keys()]
 
 
 def test_organisation_layout_is_listed_and_pruned(lab: Lab) -> None:

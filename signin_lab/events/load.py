@@ -347,7 +347,7 @@ def resolve(
         if path.startswith("s3:"):
             client = client or s3_client(target)
             archive = S3Archive(path, client, prune)
-            for key in archive.keys():
+            for key in archive.list_keys():
                 url = f"s3://{archive.bucket}/{key}"
                 files.append(url)
                 remote[url] = partial(archive.fetch, key)

@@ -131,7 +131,7 @@ class S3Archive:
         self.ignored: list[str] = []
         self.requests = 0  # ListObjectsV2 pages requested (the tests check pruning with it)
 
-    def keys(self) -> list[str]:
+    def list_keys(self) -> list[str]:
         """The keys to read, in key order; digest and Config objects go to `.ignored`."""
         found = sorted(self._walk(self.prefix))
         return found
