@@ -31,10 +31,13 @@ from signin_lab.filterpattern.lexer import parse_number, scan_selector
 from signin_lab.filterpattern.nodes import Kind
 from signin_lab.filterpattern.parser import MAX_LENGTH, parse
 from signin_lab.filterpattern.prefilter import compile_need, requirements
+from signin_lab.filterpattern.sql import DIALECTS, Dialect, to_sql
 
 __all__ = [
+    "DIALECTS",
     "MAX_LENGTH",
     "MAX_REGEX_PATTERNS_PER_LOG_GROUP",
+    "Dialect",
     "ErrorKind",
     "FilterPattern",
     "FilterPatternError",
@@ -243,6 +246,16 @@ class FilterPattern:
 
             return from_fields
         raise bad(f"a {self.kind} pattern has no fields; metricValue must be a number")
+
+    def to_sql(self, dialect: Dialect, column: str = "record") -> str:
+        """A boolean SQL expression, true exactly when `matches(<the column's text>)` is.
+
+        `dialect` is "duckdb" or "athena" (Trino SQL); `column` holds one log event (one
+        CloudTrail record as JSON text, VARCHAR). A construct the dialect cannot express with
+        the interpreter's meaning raises FilterPatternError(kind="sql") naming it.
+        See signin_lab.filterpattern.sql for the rules and the known limits.
+        """
+        return to_sql(self.tree, self.pattern, dialect, column)
 
     # -- display ----------------------------------------------------------------------------
     def __repr__(self) -> str:

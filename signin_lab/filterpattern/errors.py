@@ -17,6 +17,7 @@ ErrorKind = Literal[
     "wildcard_count",  # more than 1 wildcard per selector, or 3 per pattern
     "metric_value",  # a metricValue that is neither a number nor a field of this pattern
     "too_deep",  # parentheses nested deeper than the kit supports (not an AWS limit)
+    "sql",  # valid for AWS, but FilterPattern.to_sql cannot express it faithfully in that dialect
 ]
 
 _WINDOW = 60  # characters shown either side of the caret for long patterns

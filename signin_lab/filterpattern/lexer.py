@@ -50,12 +50,14 @@ def parse_number(text: str) -> int | float | None:
 # "Filter patterns with regex can only include the following": alphanumerics, the symbols
 # : _ # = @ / ; , -  and the operators ^ $ ? [ ] { } | \ * + .  "The ( and ) operators are not
 # supported", "Multi-byte characters are not supported" (FilterAndPatternSyntax, "Supported
-# regular expressions (regex) syntax"). Decision: the list is exhaustive, so a space is refused
-# too, although one doc example (`%^starting|^initializing|^shutting down%`) contains one; the
-# doc's own advice is `\xhh` "to match symbol characters that are not supported" (`\x20`).
+# regular expressions (regex) syntax"). Where that list and AWS's own worked example disagree, the
+# example wins, because it is what users paste: the same section shows
+# `%^starting|^initializing|^shutting down%` matching "shutting down", so a space (U+0020) is
+# accepted. Every other character outside the list is still refused (the doc's advice for them is
+# `\xhh`, "to match symbol characters that are not supported"); tabs and other blanks included.
 _REGEX_SYMBOLS = frozenset(":_#=@/;,-^$?[]{}|\\*+.")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_REGEX_ALLOWED = _REGEX_SYMBOLS | _ALNUM
+_REGEX_ALLOWED = _REGEX_SYMBOLS | _ALNUM | {" "}
 # Escapes: the documented classes \d \D \s \S \w \W, \xhh, and a backslash before any allowed
 # symbol or operator ("allows you to use the literal meaning of an operator").
 _CLASS_ESCAPES = frozenset("dDsSwW")
