@@ -97,3 +97,19 @@ def test_jobs_below_one_is_an_error() -> None:
     files, _ = find_files(SAMPLES)
     with pytest.raises(SigninLabError, match="--jobs 0"):
         count_files(files, default_patterns(), jobs=0)
+
+
+def test_duckdb_counts_as_python_on_blog_signins() -> None:
+    """--engine duckdb gives the python engine's counts on the blog's sample archive."""
+    folder = SAMPLES / "blog_test_signins"
+    py = scan(folder, jobs=1)
+    duck = scan(folder, engine="duckdb")
+    assert (py.records, py.matches) == (duck.records, duck.matches)
+
+
+def test_duckdb_counts_as_python_on_quiet_month() -> None:
+    """--engine duckdb gives the python engine's counts on the quiet-month archive."""
+    folder = SAMPLES / "quiet_month"
+    py = scan(folder, jobs=1)
+    duck = scan(folder, engine="duckdb")
+    assert (py.records, py.matches) == (duck.records, duck.matches)
