@@ -217,17 +217,14 @@ def counting_sql(
     `table` has the record's JSON text in `record` (and, on Athena, the `timestamp` partition,
     which `since`/`until` (YYYY/MM/DD) restrict so Athena reads only those days' files).
     """
-    from signin_lab.filterpattern import FilterPattern
+    from signin_lab.events.engine_duckdb import count_columns
 
     if by not in (None, "minute", "day"):
         raise SigninLabError(f"--by {by!r}: expected minute or day")
     for name in patterns:
         if not re.match(r"^[A-Za-z0-9_./#-]+$", name):
             raise SigninLabError(f"pattern name {name!r}: letters, digits and _ . - / # only")
-    counts = ",\n  ".join(
-        f'count_if({FilterPattern(text).to_sql(dialect, "record")}) AS "{name}"'  # type: ignore[arg-type]
-        for name, text in patterns.items()
-    )
+    counts = count_columns(patterns, dialect)
     where = []
     for value, op, option in ((since, ">=", "--since"), (until, "<=", "--until")):
         if value is not None:

@@ -143,9 +143,12 @@ def scan(
     import os
 
     from signin_lab.events.scan import run_scan
-    from signin_lab.events.sources import Prune
 
-    prune = Prune.from_options(since, until, regions, accounts)
+    prune = None
+    if since or until or regions or accounts:
+        from signin_lab.events.sources import Prune
+
+        prune = Prune.from_options(since, until, regions, accounts)
     if not any(p.startswith("s3:") for p in paths):
         run_scan(list(paths), output=output, patterns=list(patterns), on_error=on_error,
                  prune=prune, engine=engine, jobs=jobs)

@@ -22,18 +22,56 @@ from signin_lab.events.load import OnError, Skipped
 MAX_OBJECT_SIZE = 1 << 30
 
 
+def prefilter_sql(pattern: str, dialect: str, column: str = "record") -> str | None:
+    """A cheap SQL test that is false only when the record cannot match (None: no such test).
+
+    The literals a JSON pattern cannot match without (signin_lab.filterpattern.prefilter) must be
+    in the record's text; text with a backslash may spell them otherwise, so it always passes.
+    Put before the pattern's own SQL, it spares most records the JSON extraction.
+    """
+    from signin_lab.filterpattern import FilterPattern, nodes
+    from signin_lab.filterpattern.prefilter import Need, requirements
+    from signin_lab.filterpattern.sql import quote
+
+    tree = FilterPattern(pattern).tree
+    if not isinstance(tree, nodes.JsonPattern):
+        return None
+    need = requirements(tree.expr)
+    if need.empty:
+        return None
+
+    def has(literal: str) -> str:
+        if dialect == "duckdb":
+            return f"contains({column}, {quote(literal)})"
+        return f"strpos({column}, {quote(literal)}) > 0"
+
+    def sql(need: Need) -> str:
+        literals = need.literals[: need.values] if need.values else need.literals[:2]
+        parts = [has(lit) for lit in literals]
+        parts += ["(" + " OR ".join(sql(b) for b in branches) + ")" for branches in need.any_of]
+        return " AND ".join(parts) if parts else "TRUE"
+
+    return f"({has(chr(92))} OR ({sql(need)}))"
+
+
 def counting_sql(patterns: Mapping[str, str], source: str, dialect: str = "duckdb") -> str:
     """`SELECT count(*) AS records, count_if(<pattern>) AS "<name>", ... FROM (<source>)`.
 
     `source` is a query giving one row per record with its JSON text in a column `record`.
     """
+    return f"SELECT count(*) AS records,\n  {count_columns(patterns, dialect)}\nFROM ({source}) AS records_"
+
+
+def count_columns(patterns: Mapping[str, str], dialect: str) -> str:
+    """`count_if(<pre-filter> AND <pattern>) AS "<name>"` for each pattern, comma-separated."""
     from signin_lab.filterpattern import FilterPattern
 
-    counts = ",\n  ".join(
-        f'count_if({FilterPattern(text).to_sql(dialect, "record")}) AS "{name}"'  # type: ignore[arg-type]
-        for name, text in patterns.items()
-    )
-    return f"SELECT count(*) AS records,\n  {counts}\nFROM ({source}) AS records_"
+    columns = []
+    for name, text in patterns.items():
+        test = FilterPattern(text).to_sql(dialect, "record")  # type: ignore[arg-type]
+        cheap = prefilter_sql(text, dialect)
+        columns.append(f'count_if({cheap + " AND " if cheap else ""}{test}) AS "{name}"')
+    return ",\n  ".join(columns)
 
 
 def count_files(

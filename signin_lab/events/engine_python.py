@@ -108,7 +108,7 @@ class Counter:
             return None
         # Mark the boundaries with NUL (never raw in JSON text), keep only quotes, brackets,
         # backslashes and marks, and drop the empty strings "" that are left of every string.
-        skeleton = body.replace(_SEP, _MARKED).translate(None, _DELETE).replace(b'""', b"")
+        skeleton = _MARKED.join(body.split(_SEP)).translate(None, _DELETE).replace(b'""', b"")
         if b'"' in skeleton or b"\\" in skeleton:
             return None  # a backslash, or a string holding a bracket
         if skeleton[:3] != b"{[{" or skeleton[-3:] != b"}]}":

@@ -54,12 +54,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.sources import Prune
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.events.sources import Prune
 
 OnError = Literal["raise", "skip"]
 SkipKind = Literal["file", "record"]

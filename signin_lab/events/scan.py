@@ -15,11 +15,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
 from signin_lab.events.load import LoadReport, OnError
-from signin_lab.events.sources import Prune
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.events.sources import Prune
 
 #: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 _NAME_EQ = re.compile(r"^\s*([A-Za-z0-9_./#-]+)\s*=(.*)$", re.DOTALL)
