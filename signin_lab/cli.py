@@ -164,10 +164,14 @@ def scan(
 @on_error_option
 @target_options
 def analyze(paths: tuple[str, ...], out: str, on_error: str, target: str | None, region: str) -> None:
-    """Summarise the console sign-ins in CloudTrail files and write the charts as PNGs."""
+    """Summarise the console sign-ins in CloudTrail files (or s3:// URLs) and write the charts as PNGs."""
     from signin_lab.events.analyze import run_analyze
 
-    run_analyze(list(paths), out=out, on_error=on_error)
+    if not any(p.startswith("s3:") for p in paths):
+        run_analyze(list(paths), out=out, on_error=on_error)
+        return
+    with open_lab(target, region) as lab:
+        run_analyze(list(paths), out=out, on_error=on_error, target=lab)
 
 
 @app.command()

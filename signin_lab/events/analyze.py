@@ -136,8 +136,13 @@ def analyze(records: Iterable[dict[str, Any]]) -> tuple[pd.DataFrame, Summary, i
     return frame, summarize(frame), count
 
 
-def run_analyze(paths: Iterable[str | Path], *, out: str | Path, on_error: str = "raise") -> Summary:
-    """The `signin-lab analyze` command: print the summary and write the charts as PNGs."""
+def run_analyze(
+    paths: Iterable[str | Path], *, out: str | Path, on_error: str = "raise", target: Any = None
+) -> Summary:
+    """The `signin-lab analyze` command: print the summary and write the charts as PNGs.
+
+    `target` (a Lab) reads s3:// paths (see signin_lab.events.sources).
+    """
     import warnings
 
     from rich.console import Console
@@ -147,7 +152,7 @@ def run_analyze(paths: Iterable[str | Path], *, out: str | Path, on_error: str =
 
     if on_error not in ("raise", "skip"):
         raise SigninLabError(f"--on-error {on_error!r}: expected raise or skip")
-    stream = load_records(*paths, on_error=on_error)  # type: ignore[arg-type]
+    stream = load_records(*paths, on_error=on_error, target=target)  # type: ignore[arg-type]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
         frame, summary, records = analyze(stream)
