@@ -113,3 +113,23 @@ def test_duckdb_counts_as_python_on_quiet_month() -> None:
     py = scan(folder, jobs=1)
     duck = scan(folder, engine="duckdb")
     assert (py.records, py.matches) == (duck.records, duck.matches)
+
+
+def test_duckdb_reads_a_file_over_its_default_object_size(tmp_path: Path) -> None:
+    """A 20 MiB CloudTrail document (DuckDB's default limit is 16 MiB) is read, not refused."""
+    recs = blog_test_signins()
+    for rec in recs[:4]:
+        rec["requestParameters"] = {"padding": "x" * (5 << 20)}
+    path = tmp_path / "big.json.gz"
+    path.write_bytes(gzip.compress(_document(recs), compresslevel=1))
+    py = scan(path, jobs=1)
+    duck = scan(path, engine="duckdb")
+    assert (py.records, py.matches) == (duck.records, duck.matches)
+
+
+def test_duckdb_refuses_other_formats_by_name(tmp_path: Path) -> None:
+    """A JSON-lines file is named in a one-line error under --engine duckdb."""
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in blog_test_signins()))
+    with pytest.raises(SigninLabError, match="events.jsonl: --engine duckdb reads CloudTrail's .json"):
+        scan(path, engine="duckdb")

@@ -18,8 +18,24 @@ from pathlib import Path
 from signin_lab.errors import SigninLabError
 from signin_lab.events.load import OnError, Skipped
 
-#: 1 GiB: far above any CloudTrail delivery file.
-MAX_OBJECT_SIZE = 1 << 30
+#: DuckDB's default `maximum_object_size` (16 MiB); raised to fit the largest file read.
+DEFAULT_OBJECT_SIZE = 16 << 20
+
+
+def object_size(paths: list[str]) -> int:
+    """A `maximum_object_size` that fits every file: its size, or for gzip the size recorded in
+    its trailer (ISIZE, the uncompressed length mod 2**32: https://www.rfc-editor.org/rfc/rfc1952),
+    plus 1 MiB; never below DuckDB's default. Set from the files, so DuckDB's read buffers (sized
+    from this limit) stay as small as the data allows."""
+    largest = 0
+    for path in paths:
+        size = os.path.getsize(path)
+        if path.lower().endswith(".gz") and size >= 18:
+            with open(path, "rb") as f:
+                f.seek(-4, os.SEEK_END)
+                size = max(size, int.from_bytes(f.read(4), "little"))
+        largest = max(largest, size)
+    return max(DEFAULT_OBJECT_SIZE, largest + (1 << 20))
 
 
 def prefilter_sql(pattern: str, dialect: str, column: str = "record") -> str | None:
@@ -104,7 +120,7 @@ def count_files(
         source = (
             "SELECT CAST(unnest(Records) AS VARCHAR) AS record FROM read_json($files, "
             "columns = {'Records': 'JSON[]'}, format = 'auto', "
-            f"maximum_object_size = {MAX_OBJECT_SIZE})"
+            f"maximum_object_size = {object_size(local)})"
         )
         con = duckdb.connect()
         try:
