@@ -21,7 +21,7 @@ record parsed and checked. `--jobs N` spreads files over N processes; counts add
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +63,20 @@ class Counter:
 
     def count(self, name: str, data: bytes | None = None) -> tuple[int, list[int], list[Skipped]]:
         """(records, matches per pattern, skipped) of one file (`data`: its bytes, if fetched)."""
-        try:
-            if data is None and name.lower().endswith(".json.gz"):
-                with open(name, "rb") as f:
-                    data = f.read()
-            if data is not None and name.lower().endswith((".json.gz", ".json")):
-                raw = _gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
-                fast = self._fast(raw)
-                if fast is not None:
-                    return fast[0], fast[1], []
-        except EventFileError as exc:
+        return self.count_loaded(*load(name, data))
+
+    def count_loaded(
+        self, name: str, data: bytes | None, raw: bytes | None, error: EventFileError | None
+    ) -> tuple[int, list[int], list[Skipped]]:
+        """`count` of a file `load` has read: its bytes, its decompressed text, or its error."""
+        if error is not None:
             if self.on_error != "skip":
-                raise
-            return 0, [0] * len(self.tests), [Skipped(exc.path, exc.where, exc.reason, "file")]
+                raise error
+            return 0, [0] * len(self.tests), [Skipped(error.path, error.where, error.reason, "file")]
+        if raw is not None:
+            fast = self._fast(raw)
+            if fast is not None:
+                return fast[0], fast[1], []
         return self._general(name, data)
 
     def _general(self, name: str, data: bytes | None) -> tuple[int, list[int], list[Skipped]]:
@@ -161,6 +162,39 @@ def _overlaps(anchor: bytes) -> bool:
     return False
 
 
+def load(name: str, data: bytes | None = None) -> tuple[str, bytes | None, bytes | None, EventFileError | None]:
+    """(name, bytes, decompressed text, error) of a `.json(.gz)` file; other files are left to
+    the general reader (bytes and text None unless `data` was given). Safe in a thread:
+    reading and zlib release the GIL, so the next file loads while this one is counted."""
+    try:
+        if data is None and name.lower().endswith(".json.gz"):
+            with open(name, "rb") as f:
+                data = f.read()
+        if data is not None and name.lower().endswith((".json.gz", ".json")):
+            return name, data, _gunzip(name, data) if data[:2] == b"\x1f\x8b" else data, None
+    except EventFileError as exc:
+        return name, data, None, exc
+    except OSError as exc:
+        return name, data, None, EventFileError(name, None, f"cannot read: {exc.strerror or exc}")
+    return name, data, None, None
+
+
+def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2) -> Iterator[
+        tuple[str, bytes | None, bytes | None, EventFileError | None]]:
+    """`load` of each item in a background thread, at most `depth` files ahead (memory stays flat)."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="signin-lab-load") as pool:
+        pending: deque[Future[tuple[str, bytes | None, bytes | None, EventFileError | None]]] = deque()
+        for name, data in items:
+            pending.append(pool.submit(load, name, data))
+            if len(pending) > depth:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 _WORKER: Counter | None = None
 
 
@@ -218,8 +252,10 @@ def count_files(
 
     items = fetched()
     if jobs == 1 or len(files) < 2:
-        _init(dict(patterns), on_error)
-        results: Iterable[tuple[str, int, list[int], list[Skipped], str | None]] = map(_work, items)
+        counter = Counter(patterns, on_error)
+        results: Iterable[tuple[str, int, list[int], list[Skipped], str | None]] = (
+            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items)
+        )
         pool = None
     else:
         import multiprocessing
