@@ -149,3 +149,9 @@ def test_scan_counts_what_replay_delivered(deployed: Lab) -> None:
     deployed.replay(blog_test_signins())
     result = scan(f"s3://{deployed.config.bucket}", target=deployed)
     assert {name: 1 for name in result.matches} == result.matches
+
+
+def test_url_naming_one_object_reads_it(archive: Lab) -> None:
+    """s3://bucket/<key of one file> reads that file's 2 records."""
+    key = _key(ACCOUNT, "eu-west-1", "2025-03-02")
+    assert 2 == sum(1 for _ in load_records(f"s3://{BUCKET}/{key}", target=archive))

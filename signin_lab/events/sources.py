@@ -125,6 +125,7 @@ class S3Archive:
     def __init__(self, url: str, client: Any, prune: Prune | None = None) -> None:
         self.url = url
         self.bucket, prefix = parse_s3_url(url)
+        self.key = prefix if prefix.lower().endswith(_SUFFIXES) else None  # one object named
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
         self.client = client
         self.prune = prune or Prune()
@@ -132,9 +133,15 @@ class S3Archive:
         self.requests = 0  # ListObjectsV2 pages requested (the tests check pruning with it)
 
     def list_keys(self) -> list[str]:
-        """The keys to read, in key order; digest and Config objects go to `.ignored`."""
-        found = sorted(self._walk(self.prefix))
-        return found
+        """The keys to read, in key order; digest and Config objects go to `.ignored`.
+
+        A URL naming one object (`s3://b/AWSLogs/.../file.json.gz`) gives that key if it exists.
+        """
+        if self.key is not None:
+            for page in self._pages(Prefix=self.key):
+                if any(o["Key"] == self.key for o in page.get("Contents", [])):
+                    return [self.key]
+        return sorted(self._walk(self.prefix))
 
     # -- listing ---------------------------------------------------------------------------
 
