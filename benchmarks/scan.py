@@ -9,7 +9,9 @@ the same run and alternately, whole processes over the same files: `signin-lab s
 json` with `--jobs 1`, `--jobs 2` and `--engine duckdb`, and a baseline script that gunzips each
 file, parses it with orjson and counts the blog's four conditions by hand. It checks that all
 counts agree exactly and prints best-of-N wall times, the ratios to the baseline (goals: python
-1 process <= 1.0x, --jobs 2 <= 0.65x) and each process's peak memory (max RSS, measured in
+1 process <= 1.0x, --jobs 2 <= 0.65x), the CPU time (user + system, workers included: on a
+machine shared with other work, wall time swings with the load and CPU time does not), and each
+process's peak memory (max RSS, measured in
 one more run of each under /usr/bin/time). The duckdb engine is slow on JSON text, so it is
 timed only up to --duckdb-up-to records.
 
@@ -125,17 +127,16 @@ def build_archive(records: int) -> Path:
 
 
 def timed(cmd: list[str]) -> tuple[float, dict, float]:
-    """(wall seconds, the JSON printed, peak RSS in MB) of one whole process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(wall seconds, the JSON printed, CPU seconds: user + system, its worker processes included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} failed ({done.returncode}): {done.stderr.strip()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far (KB on Linux): report it only
-    # when it grew, else the measurement is "at most" the previous peak.
-    return elapsed, json.loads(done.stdout), max(peak, before) / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, json.loads(done.stdout), cpu
 
 
 def run(records: int, repeat: int, duckdb: bool = True) -> None:
@@ -154,11 +155,13 @@ def run(records: int, repeat: int, duckdb: bool = True) -> None:
     if not duckdb:
         del commands["duckdb"]
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     outputs: dict[str, dict] = {}
     for _ in range(repeat):  # alternate, so all see the same machine load
         for name, cmd in commands.items():
-            t, out, _peak = timed(cmd)
+            t, out, cpu = timed(cmd)
             times[name].append(t)
+            cpus[name].append(cpu)
             outputs[name] = out
     peaks = {name: _peak_of(cmd) for name, cmd in commands.items()}
     first = outputs["gunzip + orjson loop"]
@@ -166,12 +169,14 @@ def run(records: int, repeat: int, duckdb: bool = True) -> None:
         if out != first:
             raise SystemExit(f"counts differ:\n  {name}: {out}\n  baseline: {first}")
     best_base = min(times["gunzip + orjson loop"])
+    cpu_base = min(cpus["gunzip + orjson loop"])
     print(f"archive: {first['records']} records in {files} files, {size / 1e6:.1f} MB gzip; "
           f"counts agree: {first['matches']}")
+    print(f"  {'':<22} {'wall (best of ' + str(repeat) + ')':>22}  {'CPU user+sys (best)':>22}  peak RSS")
     for name in commands:
-        best = min(times[name])
-        print(f"  {name:<22} best {best:7.3f} s of {repeat}  {best / best_base:5.2f}x  "
-              f"peak {peaks[name]:6.0f} MB")
+        best, cpu = min(times[name]), min(cpus[name])
+        print(f"  {name:<22} {best:9.3f} s {best / best_base:6.2f}x    {cpu:9.3f} s {cpu / cpu_base:6.2f}x"
+              f"  {peaks[name]:6.0f} MB")
 
 
 def _peak_of(cmd: list[str]) -> float:
