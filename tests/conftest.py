@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,38 @@ def server_lab(moto_server: RunningServer) -> Iterator[Lab]:
 
 
 @pytest.fixture(autouse=True)
-def no_leaked_moto() -> Iterator[None]:
-    """Every test must stop the in-process moto it starts; a leak would share state across tests."""
-    from moto.core.models import MockAWS
+def no_leaked_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test must stop the in-process moto it starts; a leak would share state across tests.
 
-    before = MockAWS._nested_count
+    Tracked through moto's public API only: every mock `moto.mock_aws()` makes during the test
+    has its `start()` / `stop()` (which `with` and decorators also call) counted.
+    """
+    import moto
+
+    running: list[object] = []
+    real_mock_aws = moto.mock_aws
+
+    def tracked_mock_aws(*args: Any, **kwargs: Any) -> Any:
+        made = real_mock_aws(*args, **kwargs)
+        if args and callable(args[0]):  # used as a decorator: the wrapped function comes back
+            return made
+        start, stop = made.start, made.stop
+
+        def tracked_start(*a: Any, **k: Any) -> None:
+            start(*a, **k)
+            running.append(made)
+
+        def tracked_stop(*a: Any, **k: Any) -> None:
+            stop(*a, **k)
+            running.remove(made)
+
+        made.start, made.stop = tracked_start, tracked_stop
+        return made
+
+    monkeypatch.setattr(moto, "mock_aws", tracked_mock_aws)
+    import signin_lab.target as target_module
+
+    if hasattr(target_module, "mock_aws"):  # imported at module level by the kit
+        monkeypatch.setattr(target_module, "mock_aws", tracked_mock_aws)
     yield
-    after = MockAWS._nested_count
-    assert before == after, f"a test left {after - before} in-process moto mock(s) running"
+    assert [] == running, f"a test left {len(running)} in-process moto mock(s) running"

@@ -359,3 +359,8 @@ def test_matches_event_serialises_for_term_patterns() -> None:
 def test_matches_event_on_a_non_dict_for_json_patterns() -> None:
     """A parsed value that is not an object matches no JSON pattern."""
     assert not FilterPattern("{ $.a NOT EXISTS }").matches_event([1, 2])
+
+
+def test_numeric_strings_use_ascii_digits_only() -> None:
+    """Decision: "\u0661" (an Arabic-Indic one) is text, so `$.a = 1` does not match it."""
+    assert False is FilterPattern("{ $.a = 1 }").matches('{"a": "\u0661"}')

@@ -62,46 +62,6 @@ def parse_pattern_options(options: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _precheck(pattern: Any) -> Callable[[bytes, dict[bytes, bool]], bool] | None:
-    """A literal pre-check on a file's raw bytes: False only when no event in them can match.
-
-    It uses the engine's own analysis (signin_lab.filterpattern.prefilter): the literals a
-    JSON pattern cannot match without ("ConsoleLogin", "userIdentity", ...) must occur in the
-    text. Those tests only ask whether something occurs, so a whole file that fails them holds
-    no event that passes them, and its records need no evaluation. Text with a backslash may
-    spell a literal differently (\u0043onsoleLogin), so the caller never rules such text out.
-    None when the pattern gives nothing to check (or the engine offers no analysis).
-    """
-    try:
-        from signin_lab.filterpattern import nodes
-        from signin_lab.filterpattern.prefilter import requirements
-    except ImportError:  # pragma: no cover - the engine without its pre-filter
-        return None
-    tree = getattr(pattern, "tree", None)
-    if not isinstance(tree, nodes.JsonPattern):
-        return None
-    need = requirements(tree.expr)
-    return None if need.empty else _compile_need(need)
-
-
-def _compile_need(need: Any) -> Callable[[bytes, dict[bytes, bool]], bool]:
-    """check(raw, seen): `seen` memoises which literals occur in `raw`, so patterns that need
-    the same literal ("ConsoleLogin" for all four of the blog's) search the file for it once."""
-    literals = tuple(lit.encode() for lit in need.literals)
-    groups = tuple(tuple(_compile_need(b) for b in branches) for branches in need.any_of)
-
-    def check(raw: bytes, seen: dict[bytes, bool]) -> bool:
-        for lit in literals:
-            found = seen.get(lit)
-            if found is None:
-                found = seen[lit] = lit in raw
-            if not found:
-                return False
-        return all(any(b(raw, seen) for b in branches) for branches in groups)
-
-    return check
-
-
 def count_matches(
     records: Iterable[dict[str, Any]], patterns: Mapping[str, str]
 ) -> tuple[int, dict[str, int]]:
@@ -114,22 +74,21 @@ def count_batches(
 ) -> tuple[int, dict[str, int]]:
     """(records seen, matches per pattern) over (raw text or None, records) batches.
 
-    Where a batch's raw text is known, a pattern whose pre-check rules the text out is not
-    evaluated on its records (exact, see `_precheck`); otherwise every record is evaluated.
+    Where a batch's raw text is known, a pattern whose `FilterPattern.may_match_bytes` rules
+    the text out is not evaluated on its records (exact); otherwise every record is evaluated.
     """
     from signin_lab.filterpattern import FilterPattern
 
     names = list(patterns)
     compiled = [FilterPattern(patterns[name]) for name in names]
-    tests = [(i, fp.matches_event, _precheck(fp)) for i, fp in enumerate(compiled)]
+    tests = [(i, fp.matches_event, fp.may_match_bytes) for i, fp in enumerate(compiled)]
     counts = [0] * len(tests)
     seen = 0
     for raw, records in batches:
         seen += len(records)
-        exact = raw is not None and b"\\" not in raw
-        found: dict[bytes, bool] = {}
-        for i, test, check in tests:
-            if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
+        found: dict[bytes, bool] = {}  # literals found in raw, shared by the patterns
+        for i, test, may_match in tests:
+            if raw is not None and not may_match(raw, found):
                 continue
             counts[i] += sum(map(test, records))
     return seen, dict(zip(names, counts, strict=True))

@@ -8,6 +8,17 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html)
     >>> fp = FilterPattern('{ $.eventName = "ConsoleLogin" }')
     >>> fp.matches('{"eventName": "ConsoleLogin"}')
     True
+
+The same pattern runs where the events are: `fp.to_sql("duckdb")` / `fp.to_sql("athena")` is a
+boolean SQL expression over a VARCHAR column of JSON records with the interpreter's meaning
+(signin_lab.filterpattern.sql lists its few limits), and `fp.may_match_bytes(raw)` rules out raw
+text (a whole CloudTrail file) that cannot hold a match, before anything is parsed.
+
+Regex characters: AWS lists the characters a `%...%` regex may hold, and its own worked example
+`%^starting|^initializing|^shutting down%` holds a space outside that list. The kit follows the
+example, because that is what users paste: a space is accepted, and every other character outside
+the list is refused (AWS advises `\\xhh` for those). Source: FilterAndPatternSyntax, "Supported
+regular expressions (regex) syntax"; conformance case in tests/conformance/regex.json.
 """
 
 from __future__ import annotations
@@ -24,14 +35,17 @@ from signin_lab.filterpattern.evaluator import (
     _MISSING,
     _resolver,
     compile_json,
-    compile_space,
     load_json,
 )
+from signin_lab.filterpattern.explain import regexes as _regexes
+from signin_lab.filterpattern.explain import tree_lines as _tree_lines
 from signin_lab.filterpattern.lexer import parse_number, scan_selector
 from signin_lab.filterpattern.nodes import Kind
 from signin_lab.filterpattern.parser import MAX_LENGTH, parse
-from signin_lab.filterpattern.prefilter import compile_need, requirements
+from signin_lab.filterpattern.prefilter import compile_need, compile_need_bytes, requirements
+from signin_lab.filterpattern.space import compile_space
 from signin_lab.filterpattern.sql import DIALECTS, Dialect, to_sql
+from signin_lab.filterpattern.visitor import Visitor
 
 __all__ = [
     "DIALECTS",
@@ -69,7 +83,9 @@ class FilterPattern:
     Raises FilterPatternError (with `.column`, `.kind`) for a pattern AWS would refuse.
     """
 
-    __slots__ = ("_extract", "_json_test", "_match", "_may_match", "pattern", "tree")
+    __slots__ = (
+        "_extract", "_json_test", "_match", "_may_match", "_may_match_bytes", "pattern", "tree",
+    )
 
     def __init__(self, pattern: str) -> None:
         if not isinstance(pattern, str):
@@ -81,41 +97,8 @@ class FilterPattern:
         self._json_test: Callable[[Any], bool] | None = None
         self._extract: Callable[[str], dict[str, str] | None] | None = None
         self._may_match: Callable[[str], bool] | None = None
-        self._match = self._compile()
-
-    # -- compilation ------------------------------------------------------------------------
-    def _compile(self) -> Callable[[str], bool]:
-        tree = self.tree
-        if isinstance(tree, nodes.MatchAll):
-            return lambda message: True
-        if isinstance(tree, nodes.TermPattern):
-            return _term_matcher(tree)
-        if isinstance(tree, nodes.RegexPattern):
-            search = tree.regex.compiled.search
-            return lambda message: search(message) is not None
-        if isinstance(tree, nodes.SpacePattern):
-            extract = compile_space(tree)
-            self._extract = extract
-            return lambda message: extract(message) is not None
-        test = compile_json(tree.expr)
-        self._json_test = test
-        may_match = compile_need(requirements(tree.expr))
-        self._may_match = may_match
-
-        loads, decode_error = orjson.loads, orjson.JSONDecodeError
-
-        def match_json(message: str) -> bool:
-            if may_match is not None and not may_match(message):
-                return False
-            try:
-                doc = loads(message)
-            except decode_error:
-                doc = load_json(message)  # what orjson refuses but JSON allows, or not JSON
-            # Decision: only a JSON object is a JSON log event; anything else (plain text, an
-            # array, a number) matches no JSON pattern, not even `NOT EXISTS`.
-            return type(doc) is dict and test(doc)
-
-        return match_json
+        self._may_match_bytes: Callable[[bytes, dict[bytes, bool]], bool] = _always
+        self._match: Callable[[str], bool] = _Compiler(self).visit(self.tree)
 
     # -- public API -------------------------------------------------------------------------
     @property
@@ -143,6 +126,18 @@ class FilterPattern:
         if isinstance(self.tree, nodes.MatchAll):
             return True
         return self._match(orjson.dumps(event).decode())
+
+    def may_match_bytes(self, raw: bytes, seen: dict[bytes, bool] | None = None) -> bool:
+        """False only when no log event in `raw` can match: one event's text or a whole file
+        of them (UTF-8 JSON, e.g. a CloudTrail delivery file), matched as text or parsed.
+
+        It checks the literals a JSON pattern cannot match without (`"ConsoleLogin"`, the keys
+        on each selector's path): a JSON string without a backslash appears in the text
+        character for character, so text without a backslash that lacks one holds no match.
+        Text with a backslash (`\\u0043onsoleLogin`) and other kinds of pattern give True.
+        `seen` (optional) memoises which literals occur in `raw` across several patterns.
+        """
+        return self._may_match_bytes(raw, {} if seen is None else seen)
 
     def extract(self, message: str) -> dict[str, str] | None:
         """The values a space-delimited pattern extracts (`$name`, `$1`...), {} for other kinds
@@ -270,6 +265,54 @@ class FilterPattern:
         return hash(self.pattern)
 
 
+def _always(raw: bytes, seen: dict[bytes, bool]) -> bool:
+    return True
+
+
+class _Compiler(Visitor[Callable[[str], bool]]):
+    """The matcher `match(message) -> bool` for each kind of pattern, built once."""
+
+    def __init__(self, fp: FilterPattern) -> None:
+        self.fp = fp
+
+    def visit_MatchAll(self, tree: nodes.MatchAll) -> Callable[[str], bool]:
+        return lambda message: True
+
+    def visit_TermPattern(self, tree: nodes.TermPattern) -> Callable[[str], bool]:
+        return _term_matcher(tree)
+
+    def visit_RegexPattern(self, tree: nodes.RegexPattern) -> Callable[[str], bool]:
+        search = tree.regex.compiled.search
+        return lambda message: search(message) is not None
+
+    def visit_SpacePattern(self, tree: nodes.SpacePattern) -> Callable[[str], bool]:
+        extract = compile_space(tree)
+        self.fp._extract = extract
+        return lambda message: extract(message) is not None
+
+    def visit_JsonPattern(self, tree: nodes.JsonPattern) -> Callable[[str], bool]:
+        test = compile_json(tree.expr)
+        need = requirements(tree.expr)
+        may_match = compile_need(need)
+        self.fp._json_test = test
+        self.fp._may_match = may_match
+        self.fp._may_match_bytes = compile_need_bytes(need)
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+
+        def match_json(message: str) -> bool:
+            if may_match is not None and not may_match(message):
+                return False
+            try:
+                doc = loads(message)
+            except decode_error:
+                doc = load_json(message)  # what orjson refuses but JSON allows, or not JSON
+            # Decision: only a JSON object is a JSON log event; anything else (plain text, an
+            # array, a number) matches no JSON pattern, not even `NOT EXISTS`.
+            return type(doc) is dict and test(doc)
+
+        return match_json
+
+
 def check_log_group_regex_quota(patterns: Iterable[FilterPattern]) -> None:
     """Raise FilterPatternError(kind="regex_count") if more than 5 of the log group's filter
     patterns contain a regex (FilterAndPatternSyntax, Quotas; API_PutMetricFilter)."""
@@ -312,61 +355,3 @@ def _term_matcher(tree: nodes.TermPattern) -> Callable[[str], bool]:
         return True
 
     return match
-
-
-def _regexes(tree: nodes.Pattern) -> list[nodes.Regex]:
-    found: list[nodes.Regex] = []
-
-    def walk(x: Any) -> None:
-        if isinstance(x, nodes.Regex):
-            found.append(x)
-        elif isinstance(x, (nodes.And, nodes.Or)):
-            for item in x.items:
-                walk(item)
-        elif isinstance(x, nodes.Compare):
-            walk(x.value)
-        elif isinstance(x, nodes.JsonPattern):
-            walk(x.expr)
-        elif isinstance(x, nodes.RegexPattern):
-            walk(x.regex)
-        elif isinstance(x, nodes.SpacePattern):
-            for f in x.fields:
-                if isinstance(f, nodes.Field) and f.condition is not None:
-                    walk(f.condition)
-
-    walk(tree)
-    return found
-
-
-def _tree_lines(x: Any, indent: str) -> list[str]:
-    """The parse tree, one node a line, children indented: for notebooks and debugging."""
-    more = indent + "  "
-    if isinstance(x, nodes.MatchAll):
-        return [f"{indent}MatchAll"]
-    if isinstance(x, nodes.RegexPattern):
-        return [f"{indent}Regex {x.regex}"]
-    if isinstance(x, nodes.TermPattern):
-        lines = [f"{indent}Terms"]
-        dropped = not x.optional and any(t.mode == "optional" for t in x.terms)
-        for t in x.terms:
-            note = "  (ignored: ? mixed with other terms)" if dropped and t.mode == "optional" else ""
-            lines.append(f"{more}{t.mode} {t.text!r}{note}")
-        return lines
-    if isinstance(x, nodes.JsonPattern):
-        return [f"{indent}Json", *_tree_lines(x.expr, more)]
-    if isinstance(x, nodes.SpacePattern):
-        lines = [f"{indent}SpaceDelimited"]
-        for f in x.fields:
-            if isinstance(f, nodes.Ellipsis_):
-                lines.append(f"{more}...")
-            else:
-                lines.append(f"{more}Field {f.name or '(unnamed)'}")
-                if f.condition is not None:
-                    lines.extend(_tree_lines(f.condition, more + "  "))
-        return lines
-    if isinstance(x, (nodes.And, nodes.Or)):
-        lines = [f"{indent}{type(x).__name__}"]
-        for item in x.items:
-            lines.extend(_tree_lines(item, more))
-        return lines
-    return [f"{indent}{type(x).__name__} {x}"]

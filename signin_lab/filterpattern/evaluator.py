@@ -8,7 +8,6 @@ Semantics from https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAn
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
@@ -16,6 +15,7 @@ import orjson
 
 from signin_lab.filterpattern import nodes
 from signin_lab.filterpattern.lexer import parse_number
+from signin_lab.filterpattern.visitor import Visitor
 
 JsonTest = Callable[[Any], bool]
 _MISSING = object()
@@ -221,22 +221,45 @@ def _any(parts: tuple[JsonTest, ...]) -> JsonTest:
 
 
 def compile_json(expr: nodes.Expr) -> JsonTest:
-    """A closure `test(document) -> bool` for a JSON pattern's expression."""
-    if isinstance(expr, nodes.And):
-        return _all(tuple(compile_json(e) for e in expr.items))
-    if isinstance(expr, nodes.Or):
-        return _any(tuple(compile_json(e) for e in expr.items))
-    assert isinstance(expr.target, nodes.Selector)
-    segments = expr.target.segments
-    if expr.target.wildcards:
-        return _compile_wild(expr, _resolver(segments))
-    walk = _walker(segments)
-    if isinstance(expr, nodes.NotExists):
+    """A closure `test(document) -> bool` for a JSON pattern's expression.
+
+    The visitor runs once, at compile time; matching calls only the closures it built.
+    """
+    return _JsonCompiler().visit(expr)
+
+
+class _JsonCompiler(Visitor[JsonTest]):
+    def visit_And(self, expr: nodes.And) -> JsonTest:
+        return _all(tuple(self.visit(e) for e in expr.items))
+
+    def visit_Or(self, expr: nodes.Or) -> JsonTest:
+        return _any(tuple(self.visit(e) for e in expr.items))
+
+    # A selector with `[*]` or `.*` is true if any selected value satisfies the condition.
+    def visit_NotExists(self, expr: nodes.NotExists) -> JsonTest:
+        if expr.target.wildcards:
+            nodes_of = _resolver(expr.target.segments)
+            return lambda doc: next(nodes_of(doc), _MISSING) is _MISSING
+        walk = _walker(expr.target.segments)
         # "return JSON logs that don't contain specific fields": a field set to null exists.
         return lambda doc: walk(doc) is _MISSING
-    if isinstance(expr, nodes.IsCheck):
+
+    def visit_IsCheck(self, expr: nodes.IsCheck) -> JsonTest:
         want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
+        if expr.target.wildcards:
+            nodes_of = _resolver(expr.target.segments)
+            return lambda doc: any(v is want for v in nodes_of(doc))
+        walk = _walker(expr.target.segments)
         return lambda doc: walk(doc) is want
+
+    def visit_Compare(self, expr: nodes.Compare) -> JsonTest:
+        assert isinstance(expr.target, nodes.Selector)
+        if expr.target.wildcards:
+            return _compile_wild_compare(expr, _resolver(expr.target.segments))
+        return _compile_compare(expr, _walker(expr.target.segments))
+
+
+def _compile_compare(expr: nodes.Compare, walk: Callable[[Any], Any]) -> JsonTest:
     test = value_test(expr.op, expr.value)
     value = expr.value
     if isinstance(value, nodes.Text) and not value.prefix_wild and not value.suffix_wild:
@@ -261,14 +284,7 @@ def compile_json(expr: nodes.Expr) -> JsonTest:
     return compare
 
 
-def _compile_wild(expr: nodes.Expr, nodes_of: Callable[[Any], Iterator[Any]]) -> JsonTest:
-    """A condition on a selector with `[*]` or `.*`: true if any selected value satisfies it."""
-    if isinstance(expr, nodes.NotExists):
-        return lambda doc: next(nodes_of(doc), _MISSING) is _MISSING
-    if isinstance(expr, nodes.IsCheck):
-        want = {"NULL": None, "TRUE": True, "FALSE": False}[expr.what]
-        return lambda doc: any(v is want for v in nodes_of(doc))
-    assert isinstance(expr, nodes.Compare)
+def _compile_wild_compare(expr: nodes.Compare, nodes_of: Callable[[Any], Iterator[Any]]) -> JsonTest:
     test = value_test(expr.op, expr.value)
 
     def compare(doc: Any) -> bool:
@@ -299,117 +315,3 @@ def load_json(message: str) -> Any:
             return _MISSING
     except RecursionError:
         return _MISSING
-
-
-# -- space-delimited ----------------------------------------------------------------------
-# "Characters between brackets ("[]") and double quotation marks ("") are considered single
-# fields"; the extracted values drop the brackets and quotes (FilterAndPatternSyntax,
-# API_TestMetricFilter). Decision: a quote or bracket opens a field only at its start, and an
-# unclosed one runs to the end of the event.
-_FIELDS = re.compile(r'"([^"]*)"?|\[([^\]]*)\]?|(\S+)')
-
-
-def split_fields(message: str) -> list[str]:
-    """The fields of a space-delimited event."""
-    return [a or b or c for a, b, c in _FIELDS.findall(message)]
-
-
-Extractor = Callable[[str], "dict[str, str] | None"]
-
-
-def compile_space(pattern: nodes.SpacePattern) -> Extractor:
-    """A closure `extract(message)` -> the extracted values when the event matches, else None.
-
-    The pattern must fit the whole event: "The pattern needs to match with the entire log event
-    message" (counting404responses.html), so without `...` the field counts must be equal.
-    Decision: this also applies to `[w1=ERROR, w2]`, which the current doc applies to longer
-    lines; the 2021 doc lists only the two-word `ERROR message` as its match.
-    """
-    items: list[tuple[str | None, Callable[[str], bool] | None] | None] = []
-    for f in pattern.fields:
-        if isinstance(f, nodes.Ellipsis_):
-            if items and items[-1] is None:
-                continue  # `..., ...` is one ellipsis
-            items.append(None)
-        else:
-            items.append((f.name, _field_test(f.condition) if f.condition is not None else None))
-    fixed = [it for it in items if it is not None]
-    n_items = len(items)
-
-    def extract(message: str) -> dict[str, str] | None:
-        fields = split_fields(message)
-        m = len(fields)
-        if len(fixed) == n_items:  # no ellipsis: a one-to-one fit
-            if m != n_items:
-                return None
-            for (_, test), value in zip(fixed, fields):
-                if test is not None and not test(value):
-                    return None
-            positions: list[int] | None = list(range(m))
-        else:
-            positions = _fit(items, fields) if m >= len(fixed) else None
-            if positions is None:
-                return None
-        assert positions is not None  # both branches above return when nothing fits
-        names: list[str | None] = [None] * m
-        for (name, _), pos in zip(fixed, positions):
-            names[pos] = name
-        # Named fields as $name; unnamed ones and those under `...` by position, $1 first.
-        return {
-            (f"${name}" if name else f"${pos + 1}"): value
-            for pos, (name, value) in enumerate(zip(names, fields))
-        }
-
-    return extract
-
-
-def _fit(
-    items: list[tuple[str | None, Callable[[str], bool] | None] | None], fields: list[str]
-) -> list[int] | None:
-    """Positions of the non-ellipsis items when the pattern fits the event, else None.
-
-    Dynamic programming over (item, position): each `...` absorbs zero or more fields;
-    among several fits the one where each `...` absorbs as few fields as possible wins.
-    """
-    m = len(fields)
-    reach: list[dict[int, int]] = [{0: -1}]  # position -> position before this item
-    for item in items:
-        prev = reach[-1]
-        cur: dict[int, int] = {}
-        if item is None:
-            starts = sorted(prev)
-            i = 0
-            for k in range(starts[0], m + 1):
-                while i + 1 < len(starts) and starts[i + 1] <= k:
-                    i += 1
-                cur[k] = starts[i]  # the latest start: this `...` absorbs the fewest fields
-        else:
-            _, test = item
-            for j in prev:
-                if j < m and (test is None or test(fields[j])):
-                    cur[j + 1] = j
-        if not cur:
-            return None
-        reach.append(cur)
-    if m not in reach[-1]:
-        return None
-    positions: list[int] = []
-    k = m
-    for level in range(len(items), 0, -1):
-        j = reach[level][k]
-        if items[level - 1] is not None:
-            positions.append(j)
-        k = j
-    positions.reverse()
-    return positions
-
-
-def _field_test(expr: nodes.Expr) -> Callable[[str], bool]:
-    if isinstance(expr, nodes.And):
-        parts = tuple(_field_test(e) for e in expr.items)
-        return lambda v: all(p(v) for p in parts)
-    if isinstance(expr, nodes.Or):
-        parts = tuple(_field_test(e) for e in expr.items)
-        return lambda v: any(p(v) for p in parts)
-    assert isinstance(expr, nodes.Compare)
-    return value_test(expr.op, expr.value)

@@ -33,8 +33,9 @@ class Token:
 
 # "You can use integers that contain plus ("+") or minus ("-") symbols and follow scientific
 # notation" / "a decimal with an optional + or - sign, or a number in scientific notation"
-# (FilterAndPatternSyntax, current and @5f9d4b2e262e).
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+# (FilterAndPatternSyntax, current and @5f9d4b2e262e). Decision: digits are ASCII 0-9 (re.ASCII),
+# so "\u0661" (ARABIC-INDIC DIGIT ONE) in an event is a word, not the number 1.
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 
 
 def parse_number(text: str) -> int | float | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from signin_lab.filterpattern import nodes
+from signin_lab.filterpattern.visitor import Visitor
 
 # Characters of JSON number and literal tokens. A string value made only of these might be
 # compared against a number or true/false (see evaluator.value_test), whose raw text can differ
@@ -40,34 +41,44 @@ class Need:
 
 def requirements(expr: nodes.Expr) -> Need:
     """What the raw text of any event matching `expr` must contain (backslash-free text)."""
-    if isinstance(expr, nodes.And):
+    return _Requirements().visit(expr)
+
+
+class _Requirements(Visitor[Need]):
+    def visit_And(self, expr: nodes.And) -> Need:
         values: list[str] = []
         keys: list[str] = []
         groups: list[tuple[Need, ...]] = []
         for item in expr.items:
-            need = requirements(item)
+            need = self.visit(item)
             values.extend(need.literals[: need.values])
             keys.extend(need.literals[need.values :])
             groups.extend(need.any_of)
         values = list(dict.fromkeys(values))
         keys = [k for k in dict.fromkeys(keys) if k not in values]
         return Need(tuple(values + keys), tuple(groups), len(values))
-    if isinstance(expr, nodes.Or):
-        branches = tuple(requirements(item) for item in expr.items)
+
+    def visit_Or(self, expr: nodes.Or) -> Need:
+        branches = tuple(self.visit(item) for item in expr.items)
         if any(b.empty for b in branches):
             return Need()
         return Need((), (branches,))
-    if isinstance(expr, nodes.NotExists):
+
+    def visit_NotExists(self, expr: nodes.NotExists) -> Need:
         return Need()
-    assert isinstance(expr.target, nodes.Selector)
-    keys = [f'"{s.name}"' for s in expr.target.segments if isinstance(s, nodes.Key)]
-    values = []
-    if isinstance(expr, nodes.IsCheck):
-        values.append({"NULL": "null", "TRUE": "true", "FALSE": "false"}[expr.what])
-    elif expr.op == "=" and isinstance(expr.value, nodes.Text):
-        value = _value_literal(expr.value)
-        if value:
-            values.append(value)
+
+    def visit_IsCheck(self, expr: nodes.IsCheck) -> Need:
+        value = {"NULL": "null", "TRUE": "true", "FALSE": "false"}[expr.what]
+        return _need(expr.target, [value])
+
+    def visit_Compare(self, expr: nodes.Compare) -> Need:
+        assert isinstance(expr.target, nodes.Selector)
+        value = _value_literal(expr.value) if expr.op == "=" and isinstance(expr.value, nodes.Text) else None
+        return _need(expr.target, [value] if value else [])
+
+
+def _need(target: nodes.Selector, values: list[str]) -> Need:
+    keys = [f'"{s.name}"' for s in target.segments if isinstance(s, nodes.Key)]
     keys = [k for k in dict.fromkeys(keys) if k not in values]
     return Need(tuple(values + keys), (), len(values))
 
@@ -89,6 +100,40 @@ def compile_need(need: Need) -> Callable[[str], bool] | None:
         return check(text) or "\\" in text
 
     return may_match
+
+
+def compile_need_bytes(need: Need) -> Callable[[bytes, dict[bytes, bool]], bool]:
+    """`check(raw, seen)` on raw bytes (one event or a whole file of them): False only when no
+    event in them can match. `seen` memoises which literals occur in `raw`, so patterns needing
+    the same literal ("ConsoleLogin" for all four of the blog's) search for it once. The test
+    only asks whether text occurs, so a file without a literal holds no event with it."""
+    if need.empty:
+        return lambda raw, seen: True
+    check = _compile_bytes(need)
+
+    def may_match(raw: bytes, seen: dict[bytes, bool]) -> bool:
+        slash = seen.get(b"\\")
+        if slash is None:
+            slash = seen[b"\\"] = b"\\" in raw
+        return slash or check(raw, seen)
+
+    return may_match
+
+
+def _compile_bytes(need: Need) -> Callable[[bytes, dict[bytes, bool]], bool]:
+    literals = tuple(lit.encode() for lit in need.literals)
+    groups = tuple(tuple(_compile_bytes(b) for b in branches) for branches in need.any_of)
+
+    def check(raw: bytes, seen: dict[bytes, bool]) -> bool:
+        for lit in literals:
+            found = seen.get(lit)
+            if found is None:
+                found = seen[lit] = lit in raw
+            if not found:
+                return False
+        return all(any(b(raw, seen) for b in branches) for branches in groups)
+
+    return check
 
 
 def _compile(need: Need) -> Callable[[str], bool]:

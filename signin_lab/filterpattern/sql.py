@@ -9,10 +9,19 @@ neither `=` nor `!=`; a string is compared as text, a number or numeric string n
 against a number; booleans as "true"/"false"; numbers against a string as Python writes them
 ("1000.0" for 1e3). Space-delimited patterns are refused (FilterPatternError kind "sql").
 
-Known limits, also in the pattern docs: numeric comparisons use DOUBLE (integers beyond 2**53
-round), a key holding `"` or `\\` is refused, and for Athena the text of a non-integer JSON number
-(compared with a string, a wildcard or a regex) is Trino's rendering, which this kit cannot run
-offline; integers, strings and booleans are exact.
+Term and standalone regex patterns search the column's text as it is (as `matches` does);
+regexes are rewritten for RE2 and Trino with Python's meaning (signin_lab.filterpattern.sql_regex).
+
+Known limits (the differential tests in tests/test_filterpattern_sql.py stay clear of them):
+- an integer (a JSON integer within 64 bits, or a string of up to 38 digits) compares exactly
+  with an integer literal (DECIMAL(38,0)); other pairs compare as DOUBLE, so a float against an
+  integer literal beyond 2**53 may round where Python is exact;
+- a record with a duplicate key is read by DuckDB at its first occurrence, by Python at its last
+  (CloudTrail writes none);
+- a property name holding `"` or `\\` is refused (FilterPatternError kind "sql");
+- Athena: the text of a JSON number Python reads as a float (compared with a string, a wildcard
+  or a regex) is Trino's rendering, which cannot be run offline; the Athena SQL is otherwise
+  tested by transpiling it with sqlglot to DuckDB.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ _COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # lexer.NUMBER with ASCII digits, for the numeric strings compared with a number.
 _NUMBER_RE = r"\A[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\z"
+_INTEGER_RE = r"\A[+-]?[0-9]{1,38}\z"
 # Characters of every text Python gives a number or a boolean: a value without any other
 # character can only equal (or hold) the text of a string.
 _SCALAR_CHARS = frozenset("0123456789.e+-infatrulsE")
@@ -72,6 +82,11 @@ class _Target:
 
     def number(self, v: str) -> str:
         """A number, or a string that is a number, as DOUBLE; else NULL."""
+        raise NotImplementedError
+
+    def integer(self, v: str) -> str:
+        """An integer-valued number or string ("+5", 12345678901234567890) as DECIMAL(38,0),
+        exact as Python's int; NULL for anything else or beyond 38 digits."""
         raise NotImplementedError
 
     def regex(self, s: str, source: str) -> str:
@@ -119,11 +134,10 @@ class _DuckDB(_Target):
         return f"json_extract_string({v}, '$')"
 
     def text(self, v: str) -> str:
-        # DOUBLE: an integer beyond 64 bits keeps its digits (Python reads it as an int);
-        # format('{}') writes the shortest repr as Python's repr does ("1e+16", "5e-07").
+        # DOUBLE (a fraction, an exponent, or an integer beyond 64 bits, which orjson also reads
+        # as a float): format('{}') writes the shortest repr as Python's repr does ("1e+16").
         return (f"CASE json_type({v}) WHEN 'VARCHAR' THEN json_extract_string({v}, '$') "
-                f"WHEN 'DOUBLE' THEN CASE WHEN regexp_full_match(CAST({v} AS VARCHAR), '-?[0-9]+') "
-                f"THEN CAST({v} AS VARCHAR) ELSE format('{{}}', CAST({v} AS DOUBLE)) END "
+                f"WHEN 'DOUBLE' THEN format('{{}}', CAST({v} AS DOUBLE)) "
                 f"WHEN 'NULL' THEN NULL WHEN 'ARRAY' THEN NULL WHEN 'OBJECT' THEN NULL "
                 f"ELSE CAST({v} AS VARCHAR) END")
 
@@ -133,6 +147,12 @@ class _DuckDB(_Target):
                 f"{quote(_NUMBER_RE)}) THEN TRY_CAST({s} AS DOUBLE) END "
                 f"WHEN 'BIGINT' THEN CAST({v} AS DOUBLE) WHEN 'UBIGINT' THEN CAST({v} AS DOUBLE) "
                 f"WHEN 'DOUBLE' THEN CAST({v} AS DOUBLE) END")
+
+    def integer(self, v: str) -> str:
+        s = (f"CASE json_type({v}) WHEN 'VARCHAR' THEN {self.string(v)} "
+             f"WHEN 'BIGINT' THEN CAST({v} AS VARCHAR) WHEN 'UBIGINT' THEN CAST({v} AS VARCHAR) END")
+        return (f"CASE WHEN regexp_matches({s}, {quote(_INTEGER_RE)}) "
+                f"THEN TRY_CAST({s} AS DECIMAL(38, 0)) END")
 
     def regex(self, s: str, source: str) -> str:
         return f"regexp_matches({s}, {quote(source)})"
@@ -158,7 +178,8 @@ class _Athena(_Target):
         return out
 
     def extract(self, doc: str, path: str) -> str:
-        return doc if path == "$" else f"json_extract({doc}, {quote(path)})"
+        # `x`, a wildcard's element, is JSON already; the column is text and is parsed here.
+        return doc if path == "$" and doc == "x" else f"json_extract({doc}, {quote(path)})"
 
     def object_guard(self, column: str, expr: str) -> str:
         return f"CASE WHEN json_format(json_extract({column}, '$')) LIKE '{{%' THEN {expr} ELSE FALSE END"
@@ -183,6 +204,14 @@ class _Athena(_Target):
                 f"THEN TRY_CAST({s} AS DOUBLE) END WHEN regexp_like({f}, '\\A-?[0-9]') "
                 f"THEN TRY_CAST({f} AS DOUBLE) END")
 
+    def integer(self, v: str) -> str:
+        # A JSON integer outside 64 bits is a float to orjson: it compares as DOUBLE.
+        f = f"json_format({v})"
+        s = (f"CASE WHEN {f} LIKE '\"%' THEN {self.string(v)} WHEN TRY_CAST({f} AS DECIMAL(38, 0)) "
+             f"BETWEEN -9223372036854775808 AND 18446744073709551615 THEN {f} END")
+        return (f"CASE WHEN regexp_like({s}, {quote(_INTEGER_RE)}) "
+                f"THEN TRY_CAST({s} AS DECIMAL(38, 0)) END")
+
     def regex(self, s: str, source: str) -> str:
         return f"regexp_like({s}, {quote(source)})"
 
@@ -192,10 +221,12 @@ class _Athena(_Target):
             values = f"map_values(TRY_CAST({parent} AS MAP(VARCHAR, JSON)))"
         else:
             values = f"TRY_CAST({parent} AS ARRAY(JSON))"
+        # A JSON null element may come out of the cast as SQL NULL: it is there, and null.
+        values = f"transform({values}, x -> coalesce(x, JSON 'null'))"
         child = self.extract("x", tail)
         if test is None:
             return f"coalesce(cardinality(filter({values}, x -> {child} IS NOT NULL)), 0) = 0"
-        return f"coalesce(any_match({values}, x -> {test(child)}), FALSE)"
+        return f"coalesce(cardinality(filter({values}, x -> {test(child)})) > 0, FALSE)"
 
 
 def _check_key(name: str, where: str) -> None:
@@ -297,11 +328,18 @@ class SQLCompiler(Visitor[str]):
         t = self.t
         if isinstance(value, nodes.Number):
             n = t.number(v)
-            literal = f"CAST({quote(value.text)} AS DOUBLE)"
+            sql_op = "<>" if op == "!=" else op
+            test = f"({n}) {sql_op} CAST({quote(value.text)} AS DOUBLE)"
+            if isinstance(value.value, int) and len(str(abs(value.value))) <= 38:
+                # Python compares two ints exactly: so does DECIMAL(38,0), where DOUBLE rounds
+                # beyond 2**53. Other pairs compare as DOUBLE.
+                i = t.integer(v)
+                test = (f"CASE WHEN ({i}) IS NOT NULL THEN ({i}) {sql_op} "
+                        f"CAST({quote(str(value.value))} AS DECIMAL(38, 0)) ELSE {test} END")
             if op == "!=":  # a scalar that is no number (a word, a boolean) differs from it
                 scalar = t.kind(v, ("string", "number", "boolean"))
-                return f"{scalar} AND coalesce(({n}) <> {literal}, ({n}) IS NULL)"
-            return f"({n}) {'=' if op == '=' else op} {literal}"
+                return f"{scalar} AND coalesce({test}, ({n}) IS NULL)"
+            return test
         if isinstance(value, nodes.Regex):
             scalar = t.kind(v, ("string", "number", "boolean"))
             found = self._search(t.text(v), value)
