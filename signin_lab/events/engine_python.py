@@ -45,25 +45,23 @@ class Counter:
     """The compiled patterns of one scan: `count(file)` gives (records, matches, skipped)."""
 
     def __init__(self, patterns: Mapping[str, str], on_error: OnError = "raise") -> None:
-        from signin_lab.events.scan import _compile_need
         from signin_lab.filterpattern import FilterPattern, nodes
         from signin_lab.filterpattern.prefilter import requirements
 
         self.patterns = dict(patterns)
         self.on_error = on_error
         self.tests: list[Callable[[Any], bool]] = []
-        self.checks: list[Callable[[bytes, dict[bytes, bool]], bool] | None] = []
+        self.checks: list[Callable[[bytes, dict[bytes, bool]], bool]] = []
         self.anchors: list[tuple[bytes, ...] | None] = []  # value literals a match must contain
         for text in self.patterns.values():
             fp = FilterPattern(text)
             self.tests.append(fp.matches_event)
+            self.checks.append(fp.may_match_bytes)
             tree = fp.tree
             need = requirements(tree.expr) if isinstance(tree, nodes.JsonPattern) else None
             if need is None or need.empty:
-                self.checks.append(None)
                 self.anchors.append(None)
                 continue
-            self.checks.append(_compile_need(need))
             values = tuple(v.encode() for v in need.literals[: need.values])
             self.anchors.append(values if values and not _overlaps(values[0]) else None)
 
@@ -97,12 +95,10 @@ class Counter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SkippedInputWarning)  # the caller reports
             for raw, records in stream.batches():
-                found: dict[bytes, bool] = {}
-                exact = raw is not None and b"\\" not in raw
+                found: dict[bytes, bool] = {}  # literals found in raw, shared by the patterns
                 for i, test in enumerate(self.tests):
-                    check = self.checks[i]
-                    if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
-                        continue
+                    if raw is not None and not self.checks[i](raw, found):
+                        continue  # FilterPattern.may_match_bytes: no event in raw can match
                     counts[i] += sum(map(test, records))
         return stream.report.records, counts, stream.report.skipped
 
