@@ -155,3 +155,19 @@ def test_url_naming_one_object_reads_it(archive: Lab) -> None:
     """s3://bucket/<key of one file> reads that file's 2 records."""
     key = _key(ACCOUNT, "eu-west-1", "2025-03-02")
     assert 2 == sum(1 for _ in load_records(f"s3://{BUCKET}/{key}", target=archive))
+
+
+def test_scan_skips_and_counts_a_bad_object(archive: Lab) -> None:
+    """scan with on_error='skip' over S3 counts the bad object in its report and reads the rest."""
+    archive.client("s3").put_object(Bucket=BUCKET, Key="loose/bad.json.gz", Body=b"{}")
+    archive.client("s3").put_object(Bucket=BUCKET, Key="loose/good.json.gz", Body=_body(2, "2025-03-01"))
+    with pytest.warns(UserWarning, match="skipped 1 files"):
+        result = scan(f"s3://{BUCKET}/loose", target=archive, on_error="skip")
+    assert (2, 1) == (result.records, result.report.skipped_files)
+
+
+def test_scan_names_a_bad_object(archive: Lab) -> None:
+    """scan over S3 stops at a bad object with an error naming it."""
+    archive.client("s3").put_object(Bucket=BUCKET, Key="loose/bad.json.gz", Body=b"{}")
+    with pytest.raises(SigninLabError, match=f"s3://{BUCKET}/loose/bad.json.gz: not a valid gzip"):
+        scan(f"s3://{BUCKET}/loose", target=archive)
