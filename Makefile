@@ -23,7 +23,7 @@ test: $(STAMP)
 
 ## the documentation site, built from the executed notebooks into site/
 docs: $(STAMP)
-	$(BIN)/python -m signin_lab.docs site
+	$(BIN)/python -m signin_lab.cli docs build
 
 ## JupyterLab on the course notebooks
 lab: $(STAMP)
@@ -35,7 +35,7 @@ samples: $(STAMP)
 
 ## re-execute every notebook in place (after changing the package)
 notebooks: $(STAMP)
-	$(BIN)/python -m signin_lab.docs execute
+	$(BIN)/python -m signin_lab.cli docs execute
 
 ## speed: ratios against a baseline in the same run
 bench: $(STAMP)

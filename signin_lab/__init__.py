@@ -11,14 +11,15 @@ from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
+    from signin_lab.doctor import doctor
     from signin_lab.lab import Lab
 
-__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__"]
+__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__", "doctor"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """Load Lab and LabConfig on first use, so `import signin_lab` stays light (PEP 562)."""
+    """Load Lab, LabConfig and doctor on first use, so `import signin_lab` stays light (PEP 562)."""
     if name == "Lab":
         from signin_lab.lab import Lab
 
@@ -27,4 +28,8 @@ def __getattr__(name: str) -> Any:
         from signin_lab.config import LabConfig
 
         return LabConfig
+    if name == "doctor":
+        from signin_lab.doctor import doctor
+
+        return doctor
     raise AttributeError(f"module 'signin_lab' has no attribute {name!r}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from signin_lab.config import Alert, LabConfig
+from signin_lab.config import E164_PATTERN, EMAIL_SHAPE_PATTERN, Alert, LabConfig
 from signin_lab.errors import SigninLabError
 from signin_lab.stack import cloudtrail, cloudwatch, iam, policies
 
@@ -39,10 +39,11 @@ TRAIL_ID = "Trail"
 TAGS = [{"Key": "signin-lab", "Value": "true"}]
 #: The role's description, as `signin_lab.stack.iam.ensure_role` writes it.
 
-# CloudFormation parameter constraints, checked by CloudFormation before anything is created.
-# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
-_EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
-_PHONE_PATTERN = r"^$|^\+[1-9][0-9]{1,14}$"  # E.164, as SNS SMS requires
+# CloudFormation parameter constraints, checked by CloudFormation before anything is created
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html):
+# the shapes config.py defines (config's check_email/check_phone check the defaults themselves).
+_EMAIL_PATTERN = f"^$|^{EMAIL_SHAPE_PATTERN}$"
+_PHONE_PATTERN = f"^$|^{E164_PATTERN}$"  # E.164, as SNS SMS requires
 
 
 def logical_id(name: str, suffix: str = "") -> str:
@@ -54,19 +55,31 @@ def logical_id(name: str, suffix: str = "") -> str:
 def _sub_account_region(value: Any, config: LabConfig) -> Any:
     """Every ARN, account id or Region in `value` becomes `Fn::Sub` with the pseudo parameters.
 
-    The partition too (`arn:${AWS::Partition}:`, cfn-lint I3042), so the template also deploys
-    outside the commercial partition.
+    An ARN (parsed with botocore's ArnParser, whatever its partition) gets `${AWS::Partition}`
+    too (cfn-lint I3042), so the template also deploys outside the commercial partition.
     """
+    from botocore.utils import ArnParser, InvalidArnException
+
     if isinstance(value, dict):
         return {k: _sub_account_region(v, config) for k, v in value.items()}
     if isinstance(value, list):
         return [_sub_account_region(v, config) for v in value]
-    if isinstance(value, str) and (config.account_id in value or config.region in value or "arn:aws:" in value):
-        text = value.replace("arn:aws:", "arn:${AWS::Partition}:")
-        text = text.replace(config.account_id, "${AWS::AccountId}")
-        text = re.sub(rf"{re.escape(config.region)}(?![0-9])", "${AWS::Region}", text)
-        return {"Fn::Sub": text}
-    return value
+    if not isinstance(value, str):
+        return value
+    text = value
+    try:
+        arn = ArnParser().parse_arn(value)
+    except InvalidArnException:
+        pass
+    else:
+        text = ":".join(
+            ["arn", "${AWS::Partition}", arn["service"], arn["region"], arn["account"], arn["resource"]]
+        )
+    if text == value and config.account_id not in value and config.region not in value:
+        return value
+    text = text.replace(config.account_id, "${AWS::AccountId}")
+    text = re.sub(rf"{re.escape(config.region)}(?![0-9])", "${AWS::Region}", text)
+    return {"Fn::Sub": text}
 
 
 def _bucket_name(config: LabConfig) -> Any:
@@ -150,7 +163,15 @@ def template_dict(config: LabConfig | None = None) -> dict[str, Any]:
             },
         },
     }
+    by_id: dict[str, str] = {}
     for alert in cfg.alerts:
+        same = by_id.setdefault(logical_id(alert.topic_name), alert.key)
+        if same != alert.key:  # "a-b" and "a_b" are different topics but the same logical id
+            raise SigninLabError(
+                f"alerts {same!r} and {alert.key!r}: their names give the same CloudFormation logical id "
+                f"{logical_id(alert.topic_name)!r}; rename one",
+                field="alerts",
+            )
         resources.update(_alert_resources(cfg, alert))
     log_group: dict[str, Any] = {"LogGroupName": cfg.log_group_name, "Tags": TAGS}
     if cfg.log_retention_days is not None:

@@ -66,7 +66,6 @@ CIS_NAMES: dict[str, str] = {
 }
 
 
-
 @functools.cache
 def regions() -> frozenset[str]:
     """The commercial Regions, from botocore's own endpoint data (offline, kept up to date).
@@ -93,54 +92,172 @@ def regions() -> frozenset[str]:
     aws = next(p for p in data["partitions"] if p["partition"] == "aws")
     return frozenset(aws["regions"])
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 # IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
-_ROLE = re.compile(r"^[\w+=,.@-]{1,64}$")
+_ROLE = re.compile(r"[\w+=,.@-]{1,64}")
 # SNS topic names: https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
-_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_TOPIC = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # CloudTrail trail names: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
-_TRAIL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$")
+_TRAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]")
 # Log group names: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
-_LOG_GROUP = re.compile(r"^[\.\-_/#A-Za-z0-9]{1,512}$")
+_LOG_GROUP = re.compile(r"[\.\-_/#A-Za-z0-9]{1,512}")
 # S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_ACCOUNT = re.compile(r"\d{12}")
+#: Metric namespaces: 1-255 characters, not starting with ':'
+#: (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+_NAMESPACE = re.compile(r"[^:].{0,254}", re.DOTALL)
+#: Alarm names are 1-255 characters (API_PutMetricAlarm.html above); metric filter names 1-512
+#: without ':' or '*' (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+_ALARM_NAME_MAX = 255
+_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+
+#: E.164: "+", a country code and the number, 15 digits at most
+#: (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). Only the shape; the CloudFormation
+#: export uses it as the parameter's AllowedPattern, `check_phone` also asks phonenumbers.
+E164_PATTERN = r"\+[1-9][0-9]{1,14}"
+#: The shape of an email address for the CloudFormation parameter (CloudFormation cannot run
+#: email-validator); `check_email` is the real check.
+EMAIL_SHAPE_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
+
+def check_email(value: str, *, field: str = "email") -> str:
+    """`value` if it is an email address (email-validator, no DNS lookup), else SigninLabError(field=...)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if not isinstance(value, str) or not re.fullmatch(EMAIL_SHAPE_PATTERN, value):
+        raise SigninLabError(f"LabConfig.{field}={value!r}: not an email address", field=field)
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise SigninLabError(f"LabConfig.{field}={value!r}: not an email address ({exc})", field=field) from None
+    return value
+
+
+def _parse_phone(value: object, field: str) -> Any:
+    import phonenumbers
+
+    why = "not an E.164 phone number (+ country code and number, e.g. +447700900123)"
+    if not isinstance(value, str) or not re.fullmatch(E164_PATTERN, value):
+        raise SigninLabError(f"LabConfig.{field}={value!r}: {why}", field=field)
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise SigninLabError(f"LabConfig.{field}={value!r}: {why}", field=field) from None
+    # is_possible_number checks the length the country's numbering plan allows. is_valid_number
+    # would also refuse Ofcom's drama range +44 7700 900xxx, the only numbers the kit's examples
+    # may use, so it is not asked.
+    if not phonenumbers.is_possible_number(number):
+        raise SigninLabError(
+            f"LabConfig.{field}={value!r}: not a possible number for country code +{number.country_code}",
+            field=field,
+        )
+    return number
+
+
+def check_phone(value: str, *, field: str = "sms") -> str:
+    """`value` if it is an E.164 number of a possible length for its country, else SigninLabError."""
+    _parse_phone(value, field)
+    return value
+
+
+def sms_country(value: str) -> str:
+    """The ISO 3166 country an E.164 number belongs to ("GB" for +447700900123), via phonenumbers."""
+    import phonenumbers
+
+    number = _parse_phone(value, "sms")
+    region = phonenumbers.region_code_for_number(number)
+    if region is None:  # a number outside the allocated ranges (Ofcom's drama range): the country code's main country
+        region = phonenumbers.region_code_for_country_code(number.country_code)
+    return str(region)
+
+
+def _unresolved(alert: Alert) -> SigninLabError:
+    return SigninLabError(
+        f"alert {alert.key!r} has no name yet: read it from LabConfig.alerts, which fills every field",
+        field="alerts",
+    )
 
 
 @dataclass(frozen=True)
 class Alert:
-    """One of the blog's alerts: a metric filter, its metric, its alarm and its SNS topic."""
+    """One alert as data: a metric filter with `pattern`, its metric, its alarm and its SNS topic.
 
-    key: str  # "failure-iam", or the CIS control id for CIS alerts
-    name: str  # topic, filter, metric and alarm name
+    Every optional field left as None is taken from the LabConfig (`LabConfig.alerts` returns the
+    alerts resolved so); `name` defaults to f"{name_prefix}-{key}". An alert's own value wins over
+    the config-wide one. (So an alert cannot itself ask for "no defaultValue": that is the config's
+    `default_value=None`.)
+    """
+
+    key: str
     pattern: str
-    namespace: str
-    threshold: float
-    comparison_operator: str
-    sms: bool = False
+    name: str | None = None
+    namespace: str | None = None
+    metric_value: str | None = None
+    default_value: float | None = None
+    threshold: float | None = None
+    comparison_operator: ComparisonOperator | None = None
+    statistic: str | None = None
+    period: int | None = None
+    evaluation_periods: int | None = None
+    datapoints_to_alarm: int | None = None
+    treat_missing_data: TreatMissingData | None = None
+    sms: bool | None = None
     cis_control: str | None = None
 
     @property
     def topic_name(self) -> str:
+        if self.name is None:
+            raise _unresolved(self)
         return self.name
 
     @property
     def filter_name(self) -> str:
-        return self.name
+        return self.topic_name
 
     @property
     def metric_name(self) -> str:
-        return self.name
+        return self.topic_name
 
     @property
     def alarm_name(self) -> str:
-        return self.name
+        return self.topic_name
+
+
+#: The blog's four alerts: outcome (failure, success) x user type (iam, root), in that order.
+BLOG_ALERTS: tuple[Alert, ...] = tuple(
+    Alert(
+        key=f"{outcome}-{user_type}",
+        pattern=PATTERN_TEMPLATE.format(identity=IDENTITY_TYPE[user_type], result=CONSOLE_LOGIN[outcome]),
+    )
+    for outcome in OUTCOMES
+    for user_type in USER_TYPES
+)
+#: The CIS sign-in controls' alerts (what `cis=True` adds), as Security Hub's remediation names
+#: them: namespace LogMetrics, alarm at >= 1
+#: (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
+CIS_ALERTS: tuple[Alert, ...] = tuple(
+    Alert(
+        key=control,
+        pattern=pattern,
+        name=CIS_NAMES[control],
+        namespace="LogMetrics",
+        threshold=1.0,
+        comparison_operator="GreaterThanOrEqualToThreshold",
+        sms=False,
+        cis_control=control,
+    )
+    for control, pattern in CIS_PATTERNS.items()
+)
 
 
 @dataclass(frozen=True)
 class LabConfig:
-    """Every name and parameter of the setup. Defaults are the blog's; change any with `replace`."""
+    """Every name and parameter of the setup. Defaults are the blog's; change any with `replace`.
+
+    `alerts` takes any tuple of `Alert` (default: the blog's four, `BLOG_ALERTS`); reading
+    `cfg.alerts` gives them resolved: every field filled from this config, `patterns` and
+    `sms_alerts` applied, and the CIS alerts appended when `cis`.
+    """
 
     region: str = "eu-west-1"
     account_id: str = "123456789012"  # moto's default account; real AWS reads its own via STS
@@ -162,14 +279,60 @@ class LabConfig:
     threshold: float = 0.0
     comparison_operator: ComparisonOperator = "GreaterThanThreshold"
     treat_missing_data: TreatMissingData = "missing"
-    sms_alerts: tuple[str, ...] = ("success-root",)
-    patterns: dict[str, str] = field(default_factory=dict)  # key -> pattern, overrides the defaults
+    sms_alerts: tuple[str, ...] = ("success-root",)  # _DEFAULT_SMS_ALERTS
+    patterns: dict[str, str] = field(default_factory=dict)  # key -> pattern, overrides the alert's
     cis: bool = False
     email: str | None = None
     sms: str | None = None
+    alerts: tuple[Alert, ...] = BLOG_ALERTS  # read back resolved; the tuple given is `alert_specs`
+    alert_specs: tuple[Alert, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        specs = self.alerts
+        if not isinstance(specs, (tuple, list)) or not all(isinstance(a, Alert) for a in specs):
+            raise SigninLabError(
+                f"LabConfig.alerts={specs!r}: expected a tuple of signin_lab.config.Alert", field="alerts"
+            )
+        object.__setattr__(self, "alert_specs", tuple(specs))
+        object.__setattr__(self, "alerts", self._resolve(tuple(specs)))
         self.validate()
+
+    # -- alerts ---------------------------------------------------------------------------------
+    def _resolve(self, specs: tuple[Alert, ...]) -> tuple[Alert, ...]:
+        if self.cis:
+            have = {a.key for a in specs}
+            specs = specs + tuple(a for a in CIS_ALERTS if a.key not in have)
+        out = []
+        for a in specs:
+            out.append(
+                Alert(
+                    key=a.key,
+                    pattern=self.patterns.get(a.key, a.pattern),
+                    name=a.name if a.name is not None else f"{self.name_prefix}-{a.key}",
+                    namespace=_pick(a.namespace, self.metric_namespace),
+                    metric_value=_pick(a.metric_value, self.metric_value),
+                    default_value=_pick(a.default_value, self.default_value),
+                    threshold=_pick(a.threshold, self.threshold),
+                    comparison_operator=_pick(a.comparison_operator, self.comparison_operator),
+                    statistic=_pick(a.statistic, self.statistic),
+                    period=_pick(a.period, self.period),
+                    evaluation_periods=_pick(a.evaluation_periods, self.evaluation_periods),
+                    datapoints_to_alarm=_pick(a.datapoints_to_alarm, self.datapoints_to_alarm),
+                    treat_missing_data=_pick(a.treat_missing_data, self.treat_missing_data),
+                    sms=a.sms if a.sms is not None else a.key in self.sms_alerts,
+                    cis_control=a.cis_control,
+                )
+            )
+        return tuple(out)
+
+    def alert(self, key: str) -> Alert:
+        """The resolved alert for `key` ("failure-iam", ...) or its name, or a SigninLabError listing the keys."""
+        for a in self.alerts:
+            if key in (a.key, a.name):
+                return a
+        raise SigninLabError(
+            f"unknown alert {key!r}; known: {', '.join(a.key for a in self.alerts)}", field="alerts"
+        )
 
     # -- derived names ----------------------------------------------------------------------
     @property
@@ -197,111 +360,133 @@ class LabConfig:
     def alarm_arn(self, alert: Alert) -> str:
         return f"arn:aws:cloudwatch:{self.region}:{self.account_id}:alarm:{alert.alarm_name}"
 
-    @property
-    def alerts(self) -> tuple[Alert, ...]:
-        """The four blog alerts (failure/success x iam/root), then the CIS ones when `cis`."""
-        out = []
-        for outcome in OUTCOMES:
-            for user_type in USER_TYPES:
-                key = f"{outcome}-{user_type}"
-                default = PATTERN_TEMPLATE.format(
-                    identity=IDENTITY_TYPE[user_type], result=CONSOLE_LOGIN[outcome]
-                )
-                out.append(
-                    Alert(
-                        key=key,
-                        name=f"{self.name_prefix}-{key}",
-                        pattern=self.patterns.get(key, default),
-                        namespace=self.metric_namespace,
-                        threshold=self.threshold,
-                        comparison_operator=self.comparison_operator,
-                        sms=key in self.sms_alerts,
-                    )
-                )
-        if self.cis:
-            for control, pattern in CIS_PATTERNS.items():
-                out.append(
-                    Alert(
-                        key=control,
-                        name=CIS_NAMES[control],
-                        pattern=pattern,
-                        namespace="LogMetrics",
-                        threshold=1.0,
-                        comparison_operator="GreaterThanOrEqualToThreshold",
-                        cis_control=control,
-                    )
-                )
-        return tuple(out)
-
-    def alert(self, key: str) -> Alert:
-        """The alert for `key` ("failure-iam", ...), or a SigninLabError listing the keys."""
-        for a in self.alerts:
-            if a.key == key or a.name == key:
-                return a
-        raise SigninLabError(
-            f"unknown alert {key!r}; known: {', '.join(a.key for a in self.alerts)}"
-        )
-
     def replace(self, **overrides: Any) -> LabConfig:
-        """A copy with some fields changed; unknown field names are a SigninLabError."""
-        names = {f.name for f in dataclasses.fields(self)}
+        """A copy with some fields changed; unknown field names are a SigninLabError.
+
+        The alerts keep their own (unresolved) settings, so a config-wide change such as
+        `period=60` still reaches every alert that does not set its own.
+        """
+        names = {f.name for f in dataclasses.fields(self) if f.init}
         unknown = sorted(set(overrides) - names)
         if unknown:
             raise SigninLabError(
-                f"unknown LabConfig field(s): {', '.join(unknown)}; known: {', '.join(sorted(names))}"
+                f"unknown LabConfig field(s): {', '.join(unknown)}; known: {', '.join(sorted(names))}",
+                field=unknown[0],
             )
+        overrides.setdefault("alerts", self.alert_specs)
         return dataclasses.replace(self, **overrides)
 
     # -- validation: before any call is made --------------------------------------------------
     def validate(self) -> None:
-        """Raise SigninLabError naming the first value AWS would refuse, and why."""
+        """Raise SigninLabError naming the first value AWS would refuse, and why (`.field` names it)."""
 
         def bad(name: str, value: object, why: str) -> SigninLabError:
-            return SigninLabError(f"LabConfig.{name}={value!r}: {why}")
+            # `.field` is the LabConfig field: "alerts" for "alerts['x'].period"
+            return SigninLabError(f"LabConfig.{name}={value!r}: {why}", field=name.split("[")[0].split(".")[0])
 
         if self.region not in regions():
             raise bad("region", self.region, "not an AWS commercial Region (e.g. eu-west-1)")
-        if not _ACCOUNT.match(self.account_id):
+        if not _ACCOUNT.fullmatch(self.account_id):
             raise bad("account_id", self.account_id, "an AWS account id is 12 digits")
-        if not _TRAIL.match(self.trail_name):
+        if not _TRAIL.fullmatch(self.trail_name):
             raise bad("trail_name", self.trail_name, "3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
-        if not _BUCKET.match(self.bucket) or ".." in self.bucket:
+        if not _BUCKET.fullmatch(self.bucket) or ".." in self.bucket:
             raise bad("bucket_name", self.bucket, "S3 bucket names are 3-63 lowercase letters, digits, '.' or '-'")
-        if not _LOG_GROUP.match(self.log_group_name):
+        if not _LOG_GROUP.fullmatch(self.log_group_name):
             raise bad("log_group_name", self.log_group_name, "1-512 of letters, digits, '_', '-', '/', '.', '#'")
-        if not _ROLE.match(self.role_name):
+        if not _ROLE.fullmatch(self.role_name):
             raise bad("role_name", self.role_name, "IAM role names are 1-64 of letters, digits and +=,.@_-")
-        for a in self.alerts:
-            if not _TOPIC.match(a.name):
-                raise bad("name_prefix", self.name_prefix, f"topic name {a.name!r} would be refused by SNS")
-        if self.period not in (10, 20, 30) and (self.period <= 0 or self.period % 60):
-            raise bad("period", self.period, "CloudWatch alarm periods are 10, 20, 30 or a multiple of 60 seconds")
-        if self.evaluation_periods < 1:
-            raise bad("evaluation_periods", self.evaluation_periods, "must be at least 1")
-        if not 1 <= self.datapoints_to_alarm <= self.evaluation_periods:
-            raise bad("datapoints_to_alarm", self.datapoints_to_alarm, "must be between 1 and evaluation_periods")
-        if self.period * self.evaluation_periods > (86400 if self.period < 3600 else 604800):
-            raise bad("evaluation_periods", self.evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
-        if self.treat_missing_data not in get_args(TreatMissingData):
-            raise bad("treat_missing_data", self.treat_missing_data, "one of missing, notBreaching, breaching, ignore")
-        if self.comparison_operator not in get_args(ComparisonOperator):
-            raise bad("comparison_operator", self.comparison_operator, "not a static-threshold ComparisonOperator")
-        if self.statistic not in ("SampleCount", "Average", "Sum", "Minimum", "Maximum"):
-            raise bad("statistic", self.statistic, "one of SampleCount, Average, Sum, Minimum, Maximum")
-        unknown = sorted(set(self.patterns) - {f"{o}-{u}" for o in OUTCOMES for u in USER_TYPES})
-        if unknown:
-            raise bad("patterns", unknown, "keys are failure-iam, failure-root, success-iam, success-root")
-        for key in self.sms_alerts:
-            if key not in {f"{o}-{u}" for o in OUTCOMES for u in USER_TYPES}:
-                raise bad("sms_alerts", key, "keys are failure-iam, failure-root, success-iam, success-root")
-        if self.log_retention_days is not None and self.log_retention_days not in _RETENTION:
-            raise bad("log_retention_days", self.log_retention_days, f"CloudWatch Logs accepts {sorted(_RETENTION)}")
-        if self.email is not None and not _EMAIL.match(self.email):
-            raise bad("email", self.email, "not an email address")
-        if self.sms is not None and not _E164.match(self.sms):
-            raise bad("sms", self.sms, "not an E.164 phone number (+ country code and number, e.g. +447700900123)")
+        _check_alarm_settings(bad, "", self.period, self.evaluation_periods, self.datapoints_to_alarm,
+                              self.treat_missing_data, self.comparison_operator, self.statistic)
         if len(self.metric_value) > 100 or not self.metric_value:
             raise bad("metric_value", self.metric_value, "1-100 characters: a number or $.field / $field")
+        self._validate_alerts(bad)
+        if self.log_retention_days is not None and self.log_retention_days not in _RETENTION:
+            raise bad("log_retention_days", self.log_retention_days, f"CloudWatch Logs accepts {sorted(_RETENTION)}")
+        if self.email is not None:
+            check_email(self.email)
+        if self.sms is not None:
+            check_phone(self.sms)
+
+    def _validate_alerts(self, bad: Any) -> None:
+        keys = [a.key for a in self.alerts]
+        if not keys:
+            raise bad("alerts", (), "at least one alert")
+        for name, values in (("key", keys), ("name", [a.topic_name for a in self.alerts])):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise bad("alerts", dupes, f"each alert needs its own {name}")
+        for key in sorted(set(self.patterns) - set(keys)):
+            raise bad("patterns", key, f"not a configured alert; keys are {', '.join(keys)}")
+        # The default ("success-root",) is the blog's choice: it applies when the blog's alert is
+        # configured and is no error when a config leaves the blog's alerts out.
+        blog_default = self.sms_alerts == _DEFAULT_SMS_ALERTS
+        for key in self.sms_alerts:
+            if key not in keys and not blog_default:
+                raise bad("sms_alerts", key, f"not a configured alert; keys are {', '.join(keys)}")
+        for a in self.alerts:
+            where = f"alerts[{a.key!r}]"
+            if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
+                why = (f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
+                       "digits, '-' or '_'; alarm names at most 255 characters)")
+                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {b.key for b in self.alert_specs if b.name is None}:
+                    raise bad("name_prefix", self.name_prefix, why)
+                raise bad(f"{where}.name", a.name, why)
+            if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
+                raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
+            if a.metric_value is None or not 1 <= len(a.metric_value) <= 100:
+                raise bad(f"{where}.metric_value", a.metric_value, "1-100 characters: a number or $.field / $field")
+            _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
+                                  a.treat_missing_data, a.comparison_operator, a.statistic)
+            error = _pattern_error(a.pattern)
+            if error is not None:  # str(error) shows the pattern with a caret under the column
+                raise SigninLabError(
+                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {error}",
+                    field="patterns" if a.key in self.patterns else "alerts",
+                ) from error
+
+
+_DEFAULT_SMS_ALERTS = ("success-root",)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_error(pattern: str) -> Exception | None:
+    """The FilterPatternError `pattern` raises when compiled, or None (cached: configs are rebuilt
+    on every `replace`, their patterns rarely change)."""
+    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+
+    try:
+        FilterPattern(pattern)
+    except FilterPatternError as exc:
+        return exc
+    return None
+
+
+def _pick(own: Any, default: Any) -> Any:
+    """The alert's own value, or the config-wide one when the alert leaves it as None."""
+    return default if own is None else own
+
+
+def _check_alarm_settings(
+    bad: Any, where: str, period: Any, evaluation_periods: Any, datapoints: Any,
+    treat_missing: Any, operator: Any, statistic: Any,
+) -> None:
+    """The alarm settings CloudWatch accepts
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)."""
+    if period not in (10, 20, 30) and (period <= 0 or period % 60):
+        raise bad(f"{where}period", period, "CloudWatch alarm periods are 10, 20, 30 or a multiple of 60 seconds")
+    if evaluation_periods < 1:
+        raise bad(f"{where}evaluation_periods", evaluation_periods, "must be at least 1")
+    if not 1 <= datapoints <= evaluation_periods:
+        raise bad(f"{where}datapoints_to_alarm", datapoints, "must be between 1 and evaluation_periods")
+    if period * evaluation_periods > (86400 if period < 3600 else 604800):
+        raise bad(f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
+    if treat_missing not in get_args(TreatMissingData):
+        raise bad(f"{where}treat_missing_data", treat_missing, "one of missing, notBreaching, breaching, ignore")
+    if operator not in get_args(ComparisonOperator):
+        raise bad(f"{where}comparison_operator", operator, "not a static-threshold ComparisonOperator")
+    if statistic not in _STATISTICS:
+        raise bad(f"{where}statistic", statistic, "one of SampleCount, Average, Sum, Minimum, Maximum")
 
 
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html

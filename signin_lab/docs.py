@@ -1,12 +1,12 @@
 """The course's notebooks as documentation: re-execute them in place, and build the HTML site.
 
-`python -m signin_lab.docs execute [NOTEBOOK...]` runs each notebook top to bottom in a fresh
-python3 kernel on in-process moto (SIGNIN_LAB_TARGET unset), in notebooks/, and stores it with its
+`signin-lab docs execute [NOTEBOOK...]` runs each notebook top to bottom in a fresh python3
+kernel on in-process moto (SIGNIN_LAB_TARGET unset), in notebooks/, and stores it with its
 outputs and no run-specific metadata, so a re-execution changes nothing that nbval compares.
-`python -m signin_lab.docs site [OUTDIR]` converts the executed notebooks to standalone HTML pages
+`signin-lab docs build [OUTDIR]` converts the executed notebooks to standalone HTML pages
 (nbconvert, images embedded, no network assets) plus an index in reading order.
-Both are behind `make notebooks` and `make docs`; nbformat, nbclient and nbconvert are imported
-inside the functions that need them.
+Both are behind `make notebooks` and `make docs` (the commands live in signin_lab/cli/docs.py);
+nbformat, nbclient and nbconvert are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import html
 import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -139,24 +138,22 @@ def execute_notebook(path: str | Path, timeout: int = CELL_TIMEOUT) -> Executed:
     return Executed(path, cells, seconds)
 
 
-def execute(names: Sequence[str | Path] = (), folder: str | Path | None = None, quiet: bool = False) -> list[Executed]:
-    """Re-execute the named notebooks (default: the whole course, in order), one progress line each."""
+def select_notebooks(names: Sequence[str | Path] = (), folder: str | Path | None = None) -> list[Path]:
+    """The named notebooks (paths, or names in `folder` with or without .ipynb), default the
+    whole course in reading order; none at all is a SigninLabError."""
     root = Path(folder) if folder is not None else NOTEBOOKS
     paths = _resolve(names, root) if names else course_notebooks(root)
     if not paths:
         raise SigninLabError(f"no course notebooks (NN_topic.ipynb) in {root}")
-    from rich.console import Console
+    return paths
 
-    console = Console(stderr=True, quiet=quiet)
-    done = []
-    for i, path in enumerate(paths, 1):
-        with console.status(f"[{i}/{len(paths)}] executing {path.name}"):
-            result = execute_notebook(path)
-        console.print(f"[{i}/{len(paths)}] {path.name}: {result.cells} cells in {result.seconds:.1f} s")
-        done.append(result)
-    total = sum(r.seconds for r in done)
-    console.print(f"{len(done)} notebook(s) executed in {total:.1f} s")
-    return done
+
+def execute(names: Sequence[str | Path] = (), folder: str | Path | None = None) -> list[Executed]:
+    """Re-execute the named notebooks (default: the whole course, in order); one result each.
+
+    `signin-lab docs execute` runs the same loop, showing progress as it goes.
+    """
+    return [execute_notebook(path) for path in select_notebooks(names, folder)]
 
 
 # -- the site ---------------------------------------------------------------------------------
@@ -262,7 +259,12 @@ def build_site(outdir: str | Path = "site", folder: str | Path | None = None) ->
     if not notebooks:
         raise SigninLabError(f"no course notebooks (NN_topic.ipynb) in {folder or NOTEBOOKS}")
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SigninLabError(
+            f"cannot write the site to folder {str(out)!r}: {exc.strerror or exc}", field="outdir"
+        ) from None
     loaded = []
     pages: list[Page] = []
     for path in notebooks:
@@ -282,34 +284,3 @@ def build_site(outdir: str | Path = "site", folder: str | Path | None = None) ->
         (out / page.filename).write_text(body, encoding="utf-8")
     (out / "index.html").write_text(_index_html(pages), encoding="utf-8")
     return pages
-
-
-# -- command line ---------------------------------------------------------------------------
-
-_USAGE = """usage: python -m signin_lab.docs execute [NOTEBOOK...]   re-execute notebooks in place
-       python -m signin_lab.docs site [OUTDIR]           build the site (default: site/)"""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`execute` or `site`; a SigninLabError prints one line on stderr and returns 2."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help") or args[0] not in ("execute", "site"):
-        print(_USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
-        return 0 if args and args[0] in ("-h", "--help") else 2
-    try:
-        if args[0] == "execute":
-            execute(args[1:])
-        else:
-            if len(args) > 2:
-                raise SigninLabError("site takes one OUTDIR at most")
-            outdir = Path(args[1] if len(args) > 1 else "site")
-            pages = build_site(outdir)
-            print(f"{len(pages)} page(s) and index.html written to {outdir}/ (open {outdir / 'index.html'})")
-    except SigninLabError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from signin_lab.config import LabConfig
 from signin_lab.errors import SigninLabError
-from signin_lab.target import MOTO_ACCOUNT_ID, Target
+from signin_lab.target import MOTO_ACCOUNT_ID, Target, redact
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.emulator import Emulator
@@ -21,7 +21,8 @@ REGION_ENV = "SIGNIN_LAB_REGION"
 
 class Lab:
     """A signin-lab session on one target. Use `Lab.moto()`, `Lab.endpoint()`, `Lab.aws()` or
-    `Lab.from_env()`; a Lab is also a context manager that stops in-process moto on exit."""
+    `Lab.from_env()` (or `Lab.open(value)` for a target named by a string); a Lab is also a
+    context manager that stops in-process moto on exit."""
 
     def __init__(self, target: Target, config: LabConfig | None = None) -> None:
         self.target = target
@@ -57,31 +58,45 @@ class Lab:
         if confirm is not True:
             raise SigninLabError(
                 "Lab.aws() reaches a real AWS account and may cost money: "
-                "call Lab.aws(confirm=True) to say you mean it"
+                "call Lab.aws(confirm=True) to say you mean it",
+                field="confirm",
             )
         LabConfig(region=region)
         return cls(Target.aws(region, profile=profile), config)
+
+    @classmethod
+    def open(
+        cls,
+        value: str,
+        region: str = "eu-west-1",
+        *,
+        confirm: bool = False,
+        config: LabConfig | None = None,
+    ) -> Lab:
+        """The lab on the target named by `value` ("moto", an http(s):// moto server URL, or
+        "aws", which needs `confirm=True`), parsed by `Target.parse`; for the CLI's --target."""
+        LabConfig(region=region)  # validates the region before moto starts
+        return cls(Target.parse(value, region, confirm_aws=confirm), config)
 
     @classmethod
     def from_env(cls, config: LabConfig | None = None) -> Lab:
         """The target named by SIGNIN_LAB_TARGET: `moto` (default), an http(s) URL, or `aws`."""
         value = os.environ.get(TARGET_ENV, "moto").strip() or "moto"
         region = os.environ.get(REGION_ENV, "").strip() or (config.region if config else "eu-west-1")
-        if value == "moto":
-            return cls.moto(region, config)
-        if value.startswith(("http://", "https://")):
-            return cls.endpoint(value, region, config)
-        if value == "aws":
+        LabConfig(region=region)
+        try:
             # Naming `aws` in the environment is the explicit choice the design asks for.
-            return cls.aws(region, confirm=True, profile=os.environ.get("AWS_PROFILE"), config=config)
-        raise SigninLabError(
-            f"{TARGET_ENV}={value!r}: expected 'moto', an http(s):// moto server URL, or 'aws'"
-        )
+            target = Target.parse(value, region, confirm_aws=True)
+        except SigninLabError as exc:
+            raise SigninLabError(f"{TARGET_ENV}: {exc}", field=exc.field) from None
+        if target.needs_confirmation:
+            target.profile = os.environ.get("AWS_PROFILE")
+        return cls(target, config)
 
     # -- the target ----------------------------------------------------------------------------
     @property
     def kind(self) -> str:
-        """`moto`, `endpoint` or `aws`."""
+        """`moto`, `endpoint` or `aws` (read-only; prefer the target's capabilities, e.g. `lab.target.emulated`)."""
         return self.target.kind
 
     @property
@@ -108,12 +123,14 @@ class Lab:
         return self.target.client(service, region)
 
     def _read_account_id(self) -> str:
-        if self.kind == "moto":
+        if self.target.fixed_account:
             return MOTO_ACCOUNT_ID
         try:
             return str(self.client("sts").get_caller_identity()["Account"])
         except Exception as exc:  # botocore's errors, unreachable endpoint, no credentials
-            raise SigninLabError(f"cannot reach the {self.kind} target to read its account id: {exc}") from exc
+            raise SigninLabError(
+                f"cannot reach the {redact(self.target.label)} target to read its account id: {exc}", field="target"
+            ) from exc
 
     # -- the steps -----------------------------------------------------------------------------
     def deploy(self, email: str | None = None, sms: str | None = None, **overrides: Any) -> DeployResult:
@@ -172,5 +189,4 @@ class Lab:
         self.close()
 
     def __repr__(self) -> str:
-        where = self.target.endpoint_url or self.kind
-        return f"Lab({where}, region={self.region!r})"
+        return f"Lab({redact(self.target.label)}, region={self.region!r})"

@@ -22,6 +22,7 @@ class RunningServer:
 
     @property
     def url(self) -> str:
+        """http://host:port, what learners set as SIGNIN_LAB_TARGET."""
         return f"http://{self.host}:{self.port}"
 
     def reset(self) -> None:
@@ -33,7 +34,17 @@ class RunningServer:
             pass
 
     def stop(self) -> None:
+        """Stop the server (its resources are gone with it)."""
         self._server.stop()
+
+    def wait(self) -> None:
+        """Block until Ctrl-C (KeyboardInterrupt), then stop the server."""
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
 
 
 def start(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
@@ -44,27 +55,14 @@ def start(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request is noise here
     if not 0 <= port <= 65535:
-        raise SigninLabError(f"--port {port}: not a TCP port (0-65535)")
+        raise SigninLabError(f"port {port}: not a TCP port (0-65535)", field="port")
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     try:
         server.start()
     except OSError as exc:
-        raise SigninLabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise SigninLabError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", field="port"
+        ) from exc
     wsgi = getattr(server, "_server", None)  # moto keeps the werkzeug server here once started
     actual = int(wsgi.server_port) if wsgi is not None else port
     return RunningServer(host, actual, server)
-
-
-def serve_forever(host: str = "127.0.0.1", port: int = 5000) -> None:
-    """Run until Ctrl-C, printing how learners connect and how to reset between groups."""
-    running = start(host, port)
-    print(f"signin-lab: moto server listening on {running.url}")
-    print(f"  learners: export SIGNIN_LAB_TARGET={running.url}   (then open the notebooks)")
-    print(f"  reset between groups: curl -X POST {running.url}/moto-api/reset")
-    print("  stop: Ctrl-C")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        running.stop()

@@ -1,6 +1,10 @@
 """Where calls go: in-process moto (default), a moto server at an endpoint URL, or real AWS (opt-in).
 
-moto mode sets fake credentials on every client, so nothing can reach AWS by accident:
+`Target.parse(value, region)` is the one parser of "moto" | "http(s)://host:port" | "aws"; what
+differs between the three is asked through named capabilities (`emulated`, `in_process`,
+`fixed_account`, `keeps_audit_logs`, `needs_confirmation`, `fake_credentials`), never by comparing
+`kind` strings. moto and moto servers get fake credentials on their own boto3 session, so nothing
+can reach AWS by accident, and nothing is written into os.environ:
 https://docs.getmoto.org/en/latest/docs/getting_started.html#how-do-i-avoid-tests-from-mutating-my-real-infrastructure
 """
 
@@ -9,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlparse
+from urllib.parse import urlsplit, urlunsplit
 
 from signin_lab.errors import SigninLabError
 
@@ -23,6 +27,22 @@ FAKE_CREDENTIALS = {
 }
 #: moto's default account id (https://docs.getmoto.org/en/latest/docs/multi_account.html).
 MOTO_ACCOUNT_ID = "123456789012"
+#: What `Target.parse` accepts, for messages and the CLI's help.
+TARGET_CHOICES = "'moto', an http(s)://host:port moto server URL, or 'aws'"
+
+
+def redact(url: str) -> str:
+    """`url` with any user:password in it replaced by `***`, for every message that shows it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
 @dataclass
@@ -34,29 +54,93 @@ class Target:
     endpoint_url: str | None = None
     profile: str | None = None
     _mock: Any = field(default=None, repr=False)
+    _env: Any = field(default=None, repr=False)
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "kind" and "kind" in self.__dict__:
+            raise AttributeError("Target.kind is read-only: open another target instead")
+        super().__setattr__(name, value)
+
+    # -- the one parser ------------------------------------------------------------------------
+    @classmethod
+    def parse(cls, value: str, region: str, *, confirm_aws: bool = False) -> Target:
+        """The target named by `value`: "moto" (starts in-process moto), an http(s)://host:port
+        moto server URL, or "aws" (refused unless `confirm_aws`: it reaches a real account)."""
+        kind = cls.kind_of(value)
+        if kind == "moto":
+            return cls.moto(region)
+        if kind == "aws":
+            if confirm_aws is not True:
+                raise SigninLabError(
+                    "target 'aws' reaches a real AWS account and may cost money: confirm it "
+                    "(Lab.aws(confirm=True), or --target aws with the CLI's confirmation)",
+                    field="target",
+                )
+            return cls.aws(region)
+        return cls.endpoint(value.strip(), region)
+
+    @staticmethod
+    def kind_of(value: str) -> TargetKind:
+        """The kind of target `value` names, without opening it (the rules `parse` applies)."""
+        text = value.strip() if isinstance(value, str) else value
+        if text == "moto":
+            return "moto"
+        if text == "aws":
+            return "aws"
+        if isinstance(text, str) and text.lower().startswith(("http://", "https://")):
+            return "endpoint"
+        shown = redact(text) if isinstance(text, str) else repr(text)
+        raise SigninLabError(f"target {shown!r}: expected {TARGET_CHOICES}", field="target")
+
+    @classmethod
+    def needs_confirmation_for(cls, value: str) -> bool:
+        """Whether the target `value` names reaches a real account (asked before changes)."""
+        return cls.kind_of(value) == "aws"
+
     @classmethod
     def moto(cls, region: str) -> Target:
-        """Start moto in this process; every client gets fake credentials."""
+        """Start moto in this process; every client gets fake credentials from its own session.
+
+        moto's mock patches the environment itself while it is active and restores it on stop.
+        The only change made here: AWS_PROFILE / AWS_DEFAULT_PROFILE are hidden while moto runs
+        (moto's own backends would otherwise look the user's profile up, and fail on a profile
+        this machine lacks), with `unittest.mock.patch.dict`, which restores os.environ exactly
+        on `close()`.
+        """
+        from unittest import mock as _patch
+
         from moto import mock_aws
 
-        # Belt and braces: even a client made elsewhere in this process sees fake credentials.
-        os.environ["AWS_ACCESS_KEY_ID"] = FAKE_CREDENTIALS["aws_access_key_id"]
-        os.environ["AWS_SECRET_ACCESS_KEY"] = FAKE_CREDENTIALS["aws_secret_access_key"]
-        os.environ["AWS_SESSION_TOKEN"] = FAKE_CREDENTIALS["aws_session_token"]
-        os.environ.pop("AWS_PROFILE", None)
-        mock = mock_aws()
-        mock.start()
-        return cls(kind="moto", region=region, _mock=mock)
+        env = _patch.patch.dict(os.environ)
+        env.start()
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            os.environ.pop(name, None)
+        moto = mock_aws()
+        try:
+            moto.start()
+        except BaseException:
+            env.stop()
+            raise
+        return cls(kind="moto", region=region, _mock=moto, _env=env)
 
     @classmethod
     def endpoint(cls, url: str, region: str) -> Target:
         """A moto server (`signin-lab serve`); fake credentials, every call to `url`."""
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise SigninLabError(f"endpoint URL {url!r}: expected http(s)://host:port")
+        try:
+            parsed = urlsplit(url)
+            parsed.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise SigninLabError(f"endpoint URL {redact(url)!r}: expected http(s)://host:port", field="target") from None
+        if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
+            raise SigninLabError(f"endpoint URL {redact(url)!r}: expected http(s)://host:port", field="target")
+        if parsed.username is not None or parsed.password is not None:
+            raise SigninLabError(
+                f"endpoint URL {redact(url)!r}: credentials in the URL are not used by a moto server; "
+                "remove them",
+                field="target",
+            )
         return cls(kind="endpoint", region=region, endpoint_url=url.rstrip("/"))
 
     @classmethod
@@ -64,15 +148,58 @@ class Target:
         """Real AWS with the caller's own credentials (profile or environment)."""
         return cls(kind="aws", region=region, profile=profile)
 
+    # -- capabilities ----------------------------------------------------------------------------
+    @property
+    def emulated(self) -> bool:
+        """moto in-process or a moto server: the kit's emulator plays AWS's runtime behaviour."""
+        return self.kind != "aws"
+
+    @property
+    def in_process(self) -> bool:
+        """moto runs inside this Python process (its state ends with `close()`)."""
+        return self.kind == "moto"
+
+    @property
+    def fixed_account(self) -> bool:
+        """The account id is moto's 123456789012 without asking STS (in-process moto only)."""
+        return self.kind == "moto"
+
+    @property
+    def keeps_audit_logs(self) -> bool:
+        """Teardown keeps the trail's bucket and log group unless asked to delete them (real AWS)."""
+        return self.kind == "aws"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Reaching this target can cost money: it must be asked for by name (real AWS)."""
+        return self.kind == "aws"
+
+    @property
+    def fake_credentials(self) -> bool:
+        """Clients sign with the fake "testing" keys (moto and moto servers)."""
+        return self.kind != "aws"
+
+    @property
+    def label(self) -> str:
+        """How messages name this target: "moto", the server URL, or "aws"."""
+        return self.endpoint_url or self.kind
+
+    # -- clients -----------------------------------------------------------------------------
     def session(self) -> Any:
         """The boto3 session behind every client of this target."""
         if self._session is None:
             import boto3
 
-            if self.kind == "aws":
-                self._session = boto3.Session(profile_name=self.profile, region_name=self.region)
+            if self.fake_credentials:
+                # The user's AWS_PROFILE must not be read either (a profile missing from this
+                # machine would fail every call): this botocore session looks up no profile,
+                # and os.environ is left alone.
+                import botocore.session
+
+                core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+                self._session = boto3.Session(region_name=self.region, botocore_session=core, **FAKE_CREDENTIALS)
             else:
-                self._session = boto3.Session(region_name=self.region, **FAKE_CREDENTIALS)
+                self._session = boto3.Session(profile_name=self.profile, region_name=self.region)
         return self._session
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -90,4 +217,7 @@ class Target:
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
+        if self._env is not None:
+            self._env.stop()  # os.environ exactly as it was before moto started
+            self._env = None
         self._clients.clear()

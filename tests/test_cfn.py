@@ -260,3 +260,30 @@ def test_cli_export_cfn_prints_the_template(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert 0 == (info.value.code or 0)
     assert template_dict(LabConfig(email=EMAIL, sms=SMS, cis=True)) == yaml.safe_load(out)
+
+
+def test_arn_of_any_partition_gets_the_partition_parameter() -> None:
+    """An aws-us-gov ARN in a policy is rewritten with ${AWS::Partition} (parsed by ArnParser)."""
+    from signin_lab.cfn import _sub_account_region
+
+    cfg = LabConfig()
+    out = _sub_account_region("arn:aws-us-gov:sns:eu-west-1:123456789012:topic", cfg)
+    assert {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:topic"} == out
+
+
+def test_phone_parameter_pattern_is_configs_e164() -> None:
+    """The AlertPhoneNumber AllowedPattern is config's E.164 shape, plus empty."""
+    from signin_lab.config import E164_PATTERN
+
+    params = template_dict(LabConfig())["Parameters"]
+    assert f"^$|^{E164_PATTERN}$" == params["AlertPhoneNumber"]["AllowedPattern"]
+
+
+def test_alert_names_with_the_same_logical_id_are_refused() -> None:
+    """Two alerts whose names differ only in '-' and '_' would collide as logical ids: refused by name."""
+    from signin_lab.config import Alert
+
+    pattern = '{ $.eventName = "ConsoleLogin" }'
+    cfg = LabConfig(alerts=(Alert(key="a", pattern=pattern, name="no-mfa"), Alert(key="b", pattern=pattern, name="no_mfa")))
+    with pytest.raises(SigninLabError, match="'a' and 'b'"):
+        template_dict(cfg)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signin_lab.costs import Scenario, charts, estimate, whatif
+from signin_lab import charts
+from signin_lab.costs import Scenario, estimate, whatif
 from signin_lab.costs.whatif import Curve
 from signin_lab.errors import SigninLabError
 
@@ -255,3 +256,11 @@ def test_signins_add_no_log_data_in_the_eventbridge_design() -> None:
     """The EventBridge design ingests no log data however many sign-ins there are."""
     (report,) = whatif.signins(whatif.eventbridge_design(), counts=(1_000,)).reports
     assert 0.0 == report.scenario.log_gb_ingested
+
+
+def test_curve_takes_a_price_book() -> None:
+    """A what-if curve priced with the eu-west-1 book uses that book on every point."""
+    from signin_lab.costs import price_book
+
+    curve = whatif.alerts(counts=(20,), prices=price_book("eu-west-1"))
+    assert {"eu-west-1"} == {report.region for report in curve.reports}

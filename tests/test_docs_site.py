@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from signin_lab.docs import Page, build_site, main, notebook_title
+from signin_lab.cli import main
+from signin_lab.docs import Page, build_site, notebook_title
 from signin_lab.errors import SigninLabError
 
 CHROMIUM = os.environ.get("SIGNIN_LAB_CHROMIUM", "/usr/bin/chromium")
@@ -158,18 +159,43 @@ def test_missing_browser_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
         _unavailable(f"no Chromium: {INSTALL_HINT}")
 
 
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process and return (exit status, stdout, stderr)."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
 def test_docs_command_rejects_an_unknown_notebook(capsys: pytest.CaptureFixture[str]) -> None:
-    """`python -m signin_lab.docs execute NAME` with no such notebook prints one line and returns 2."""
-    assert 2 == main(["execute", "99_no_such_notebook"])
-    err = capsys.readouterr().err
-    assert 1 == len(err.strip().splitlines())
+    """`signin-lab docs execute NAME` with no such notebook prints one line and exits 2."""
+    code, _, err = run(["docs", "execute", "99_no_such_notebook"], capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
     assert "99_no_such_notebook" in err
 
 
 def test_docs_command_rejects_an_unknown_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
-    """An unknown subcommand prints the usage on stderr and returns 2."""
-    assert 2 == main(["publish"])
-    assert "usage:" in capsys.readouterr().err
+    """An unknown docs subcommand is a usage error (exit 2) naming it."""
+    code, _, err = run(["docs", "publish"], capsys)
+    assert 2 == code
+    assert "Usage:" in err and "publish" in err
+
+
+def test_docs_build_reports_the_pages_written(site: tuple[Path, list[Page]], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`signin-lab docs build OUTDIR` writes the site there and prints one line with the count."""
+    code, out, _ = run(["docs", "build", str(tmp_path / "site")], capsys)
+    assert 0 == code
+    assert f"{len(site[1])} page(s) and index.html written to {tmp_path / 'site'}/" in out
+    assert sorted(p.name for p in site[0].iterdir()) == sorted(
+        p.name for p in (tmp_path / "site").iterdir())
+
+
+def test_docs_execute_without_names_selects_the_course() -> None:
+    """With no names, the notebooks to execute are the whole course in reading order."""
+    from signin_lab.docs import course_notebooks, select_notebooks
+
+    assert course_notebooks() == select_notebooks()
 
 
 def test_title_cell_must_have_a_heading() -> None:
@@ -178,3 +204,29 @@ def test_title_cell_must_have_a_heading() -> None:
 
     with pytest.raises(SigninLabError, match="bad.ipynb: the first cell has no '# Title'"):
         notebook_title(new_notebook(cells=[new_markdown_cell("no heading here")]), "bad.ipynb")
+
+
+def test_docs_build_into_an_unwritable_folder_is_one_line(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """docs build OUTDIR where no folder can be made (under a file) is one line naming it, exit 2."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(["docs", "build", str(blocker / "site")], capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
+    assert err.startswith("signin-lab: error: OUTDIR: ") and str(blocker / "site") in err
+
+
+def test_docs_execute_runs_a_notebook_and_reports_it(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`signin-lab docs execute PATH` runs the notebook in place and reports it on stderr."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("6 * 7")],
+                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                         "language": "python"}}), path)
+    code, out, err = run(["docs", "execute", str(path)], capsys)
+    assert (0, "") == (code, out)
+    assert "[1/1] tiny.ipynb: 1 cells in" in err and "1 notebook(s) executed in" in err
+    assert "42" == nbformat.read(path, as_version=4).cells[0].outputs[0]["data"]["text/plain"]

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from signin_lab import Lab
-from signin_lab.emulator.charts import dashboard, minute_steps
+from signin_lab.charts import alarm_dashboard as dashboard
+from signin_lab.charts import minute_steps
 from signin_lab.emulator.replay import DATAPOINT_COLUMNS, TIMELINE_COLUMNS, ReplayRun
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

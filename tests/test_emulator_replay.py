@@ -335,8 +335,18 @@ def test_drill_on_aws_writes_one_log_event() -> None:
 
 def test_figure_has_two_panels(blog_run) -> None:
     """The dashboard shows state bands and datapoints."""
+    from signin_lab.charts import alarm_dashboard
+
     _, run = blog_run
-    assert 2 == len(run.figure().axes)
+    assert 2 == len(alarm_dashboard(run).axes)
+
+
+def test_run_figure_is_deprecated_but_still_draws(blog_run) -> None:
+    """ReplayRun.figure() warns DeprecationWarning and still returns the two-panel dashboard."""
+    _, run = blog_run
+    with pytest.warns(DeprecationWarning, match="alarm_dashboard"):
+        fig = run.figure()
+    assert 2 == len(fig.axes)
 
 
 def test_cli_demo_writes_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

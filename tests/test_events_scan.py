@@ -12,7 +12,8 @@ import pytest
 from signin_lab.cli import main
 from signin_lab.config import LabConfig
 from signin_lab.events import load_records
-from signin_lab.events.scan import count_batches, count_matches, default_patterns, scan
+from signin_lab.events.analyze import run_analyze
+from signin_lab.events.scan import count_batches, count_matches, default_patterns, run_scan, scan
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample_events"
 NAMES = [a.name for a in LabConfig().alerts]
@@ -156,20 +157,92 @@ def test_scan_command_imports_no_heavy_library() -> None:
 
 def test_progress_bar_path_counts_the_same() -> None:
     """The terminal path (with a rich progress bar) gives the same counts as the piped path."""
-    from signin_lab.events.scan import _scan_with_progress
+    from signin_lab.cli.archive import scan_with_progress
 
-    result = _scan_with_progress([str(SAMPLES)], default_patterns(), "raise")
+    result = scan_with_progress([str(SAMPLES)], (), "raise")
     assert hand_count(SAMPLES) == result.to_json()
 
 
 def test_scan_without_a_terminal_imports_no_rich() -> None:
-    """Piped, the scan shows no progress bar and does not even import rich."""
+    """Piped, the scan command shows no progress bar and does not even import rich."""
     code = (
         "import sys\n"
-        "from signin_lab.events.scan import run_scan\n"
-        f"run_scan([{str(SAMPLES / 'aws_examples.json')!r}], output='json')\n"
+        "from signin_lab.cli import main\n"
+        "try:\n"
+        f"    main(['scan', {str(SAMPLES / 'aws_examples.json')!r}, '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
         "print('rich' in sys.modules, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert "False" == done.stderr.strip().splitlines()[-1]
+
+
+def test_run_scan_returns_counts_and_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """run_scan returns the configured alerts' counts plus --pattern ones, and prints nothing."""
+    result = run_scan([SAMPLES / "aws_examples.json"], patterns=["any-login={ $.eventName = \"ConsoleLogin\" }"])
+    assert [*NAMES, "any-login"] == list(result.matches)
+    assert ("", "") == capsys.readouterr()
+
+
+def test_scan_result_frame_has_one_row_per_filter() -> None:
+    """ScanResult.frame() holds each filter's name and count, in the order given."""
+    result = scan(SAMPLES / "password_guessing.json")
+    frame = result.frame()
+    assert [["name", "matches"], NAMES, [36, 0, 0, 0]] == [
+        list(frame.columns), list(frame["name"]), list(frame["matches"])]
+
+
+def test_analyze_takes_no_region(capsys: pytest.CaptureFixture[str]) -> None:
+    """analyze's --target only reads s3:// URLs (issue 11); --region is a usage error (exit 2)."""
+    code, out, err = run(["analyze", str(SAMPLES / "aws_examples.json"), "--region", "us-east-1"], capsys)
+    assert (2, "") == (code, out)
+    assert "No such option '--region'" in err
+
+
+def test_analyze_returns_a_summary_with_a_frame(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """run_analyze returns the summary (with .frame()), the charts written, and prints nothing."""
+    result = run_analyze([SAMPLES / "password_guessing.json"], out=tmp_path)
+    frame = result.frame()
+    assert ["table", "value", "Failure", "Success", "total"] == list(frame.columns)
+    assert 36 == int(frame.loc[frame["table"] == "user_type", "total"].sum())
+    assert 4 == len(result.charts)
+    assert ("", "") == capsys.readouterr()
+
+
+def test_analyze_summary_to_json_round_trips() -> None:
+    """Analysis.to_json() is plain JSON: the record count, every summary count, the chart paths."""
+    from signin_lab.events.analyze import Analysis, Summary
+
+    summary = Summary(1, "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00",
+                      [("IAMUser", 1, 0)], [], [], [("Failed authentication", 1)], 0, [])
+    analysis = Analysis(summary, 3, [Path("out/a.png")], report=None)  # type: ignore[arg-type]
+    data = json.loads(json.dumps(analysis.to_json()))
+    assert {"records": 3, "signins": 1, "charts": ["out/a.png"]} == {
+        k: data[k] for k in ("records", "signins", "charts")}
+    assert [["IAMUser", 1, 0]] == data["by_type"]
+
+
+def test_analyze_out_an_existing_file_is_one_line(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """analyze --out FILE (an existing file) is one error line naming --out and the path, exit 2."""
+    target = tmp_path / "taken.txt"
+    target.write_text("not a folder")
+    code, _, err = run(["analyze", str(SAMPLES / "password_guessing.json"), "--out", str(target)],
+                       capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
+    assert err.startswith("signin-lab: error: --out: ") and str(target) in err
+
+
+def test_analyze_out_unwritable_is_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """analyze --out where no folder can be made (under a file: even root cannot) is one line."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = blocker / "charts"
+    code, _, err = run(["analyze", str(SAMPLES / "password_guessing.json"), "--out", str(out)],
+                       capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
+    assert err.startswith("signin-lab: error: --out: ") and str(out) in err

@@ -256,3 +256,36 @@ def test_refused_override_keeps_the_configuration(lab: Lab) -> None:
         lab.deploy(patterns={"failure-iam": "{ $.eventName = "})
     assert {} == lab.config.patterns
     assert lab.deploy(email=EMAIL).count("created") > 0
+
+
+# --- ARNs and pagination -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arn", "expected"),
+    [
+        ("arn:aws:sns:eu-west-1:123456789012:t:0f0e2c2a-1111-2222-3333-444455556666", True),
+        ("arn:aws-cn:sns:cn-north-1:123456789012:t:0f0e2c2a-1111-2222-3333-444455556666", True),
+        ("arn:aws-us-gov:sns:us-gov-west-1:123456789012:t:0f0e2c2a-1111-2222-3333-444455556666", True),
+        ("PendingConfirmation", False),
+        ("Deleted", False),
+    ],
+)
+def test_confirmed_subscription_in_any_partition(arn: str, expected: bool) -> None:
+    """A subscription ARN in any partition can be unsubscribed; "PendingConfirmation" cannot."""
+    from signin_lab.stack.sns import is_confirmed
+
+    assert expected == is_confirmed(arn)
+
+
+def test_alarm_lookup_follows_every_page(lab: Lab) -> None:
+    """The alarm lookup reads every page of describe_alarms (a NextToken is followed)."""
+    from botocore.stub import Stubber
+
+    from signin_lab.stack import cloudwatch
+
+    cw = lab.client("cloudwatch")
+    with Stubber(cw) as stub:
+        stub.add_response("describe_alarms", {"MetricAlarms": [{"AlarmName": "a"}], "NextToken": "t"})
+        stub.add_response("describe_alarms", {"MetricAlarms": [{"AlarmName": "b"}]})
+        assert ["a", "b"] == sorted(cloudwatch._alarms(lab, ["a", "b"]))

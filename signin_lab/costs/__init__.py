@@ -2,6 +2,7 @@
 
     from signin_lab.costs import Scenario, estimate
     report = estimate(Scenario.blog())   # .lines, .total, .by_service, .due, .credits, .frame()
+    report = estimate(Scenario.for_config(cfg), prices=price_book("eu-west-1"))
 
 Importing this package reads no prices until a Scenario or estimate needs them, and never imports
 pandas or matplotlib (Report.frame and the charts import them when called).
@@ -9,30 +10,39 @@ pandas or matplotlib (Report.frame and the charts import them when called).
 
 from __future__ import annotations
 
-from signin_lab.costs.model import (
-    DESIGNS,
+from signin_lab.costs.book import (
+    DEFAULT_PRICE_REGION,
     PLANS,
-    PRICES_PATH,
-    SERVICES,
-    Credits,
-    Design,
-    Line,
+    PRICES_DIR,
+    SCHEMA_PATH,
     Plan,
     PlanTerms,
     Pool,
     Price,
     PriceBook,
+    as_price_book,
+    load_prices,
+    price_book,
+    price_regions,
+)
+from signin_lab.costs.model import (
+    DESIGNS,
+    SERVICES,
+    Credits,
+    Design,
+    Line,
     Report,
     Scenario,
     estimate,
-    load_prices,
 )
 from signin_lab.costs.whatif import Curve, break_even_points, designs, eventbridge_design
 
 __all__ = [
+    "DEFAULT_PRICE_REGION",
     "DESIGNS",
     "PLANS",
-    "PRICES_PATH",
+    "PRICES_DIR",
+    "SCHEMA_PATH",
     "SERVICES",
     "Credits",
     "Curve",
@@ -45,9 +55,21 @@ __all__ = [
     "PriceBook",
     "Report",
     "Scenario",
+    "as_price_book",
     "break_even_points",
     "designs",
     "estimate",
     "eventbridge_design",
     "load_prices",
+    "price_book",
+    "price_regions",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """PRICES_PATH is deprecated (one book per Region now); model's __getattr__ warns."""
+    if name == "PRICES_PATH":
+        from signin_lab.costs import model
+
+        return model.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,104 +1,10 @@
-"""Cost charts as matplotlib Figures: stacked bars by service, and cost against a what-if driver.
-
-matplotlib is imported inside each function and only the object API is used
-(`matplotlib.figure.Figure`, no pyplot), so the charts work headless and leave no global state.
-The caller owns the figure (`fig.savefig(...)`, or `display(fig)` in a notebook). A Figure made
-without pyplot does not load the notebook's inline backend, so a notebook that uses only these
-charts runs `%matplotlib inline` first; otherwise IPython shows just "<Figure size ...>".
-"""
+"""Deprecated: the cost charts moved to `signin_lab.charts` (this path is kept for one release)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from signin_lab.charts._moved import warn_moved
+from signin_lab.charts.costs import SERVICE_COLOURS, cost_curve, stacked_bars
 
-from signin_lab.costs.model import SERVICES, Report
-from signin_lab.costs.whatif import Curve
-from signin_lab.errors import SigninLabError
+warn_moved("signin_lab.costs.charts", "signin_lab.charts (stacked_bars, cost_curve)")
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
-
-#: One fixed colour per service, so every chart of the course reads the same way.
-SERVICE_COLOURS: Mapping[str, str] = {
-    "CloudTrail": "#4c72b0",
-    "CloudWatch": "#dd8452",
-    "S3": "#55a868",
-    "SNS": "#c44e52",
-    "EventBridge": "#8172b3",
-}
-
-
-def _services(reports: Sequence[Report]) -> list[str]:
-    extra = sorted({s for r in reports for s in r.by_service} - set(SERVICES))
-    return [*SERVICES, *extra]
-
-
-def stacked_bars(
-    reports: Mapping[str, Report] | Sequence[tuple[str, Report]],
-    title: str = "Monthly cost by service",
-    figsize: tuple[float, float] = (7.0, 4.0),
-) -> Figure:
-    """One bar per labelled report, stacked by service (USD a month after free allowances).
-
-    Every service gets a bar segment (height 0 when free), so each bar container of the axes
-    holds one patch per report and the legend always lists the same services.
-    """
-    from matplotlib.figure import Figure
-
-    pairs = list(reports.items()) if isinstance(reports, Mapping) else list(reports)
-    if not pairs:
-        raise SigninLabError("reports: nothing to chart")
-    labels = [str(label) for label, _ in pairs]
-    values = [report for _, report in pairs]
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
-    bottoms = [0.0] * len(values)
-    for service in _services(values):
-        heights = [report.by_service.get(service, 0.0) for report in values]
-        ax.bar(labels, heights, bottom=bottoms, label=service, color=SERVICE_COLOURS.get(service))
-        bottoms = [b + h for b, h in zip(bottoms, heights)]
-    for x, total in enumerate(bottoms):
-        ax.annotate(f"{total:.2f}", (x, total), ha="center", va="bottom", fontsize=8)
-    ax.set_ylim(0, max(max(bottoms), 0.01) * 1.15)  # room for the totals above the bars
-    ax.set_ylabel("USD per month")
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
-    return fig
-
-
-def cost_curve(
-    curves: Curve | Sequence[Curve],
-    title: str = "Monthly cost against scale",
-    log_x: bool = False,
-    mark_break_even: bool = True,
-    figsize: tuple[float, float] = (7.0, 4.0),
-) -> Figure:
-    """One line per curve: USD a month against the curve's driver, with its break-even point
-    marked by a dotted vertical line (where the driver starts to cost anything)."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    items = [curves] if isinstance(curves, Curve) else list(curves)
-    if not items:
-        raise SigninLabError("curves: nothing to chart")
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
-    for item in items:
-        (line,) = ax.plot(item.xs, item.totals, marker="o", markersize=3, label=item.name)
-        point = item.break_even() if mark_break_even else None
-        if point is not None:
-            ax.axvline(point, linestyle=":", color=line.get_color(), linewidth=1)
-    xs = [x for item in items for x in item.xs]
-    if log_x:
-        ax.set_xscale("symlog", linthresh=1)
-        # symlog's autoscale margin would reach into negative x, where no driver has a value.
-        ax.set_xlim(left=min(xs))
-    elif all(float(x).is_integer() for x in xs):
-        # Counts (alerts, trails, SMS): whole-number ticks, never "2.5 alerts".
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(" / ".join(dict.fromkeys(item.x_label for item in items)))
-    ax.set_ylabel("USD per month")
-    ax.set_title(title)
-    ax.legend(fontsize=8)
-    return fig
+__all__ = ["SERVICE_COLOURS", "cost_curve", "stacked_bars"]

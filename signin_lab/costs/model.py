@@ -1,9 +1,10 @@
 """One month's bill of the sign-in alerting stack against AWS's free tier: Scenario, estimate, Report.
 
-Every price and allowance comes from `prices.json` beside this file (each with its source page and
-the date it was read); nothing here hard-codes a figure.
+Every price and allowance comes from a price book, `prices/<region>.json` beside this file (each
+figure with its source page and the date it was read, the format documented by
+`prices/schema.json`); nothing here hard-codes a figure.
 
-How the bill is modelled (a decision, documented with its sources in prices.json "plans"):
+How the bill is modelled (a decision, documented with its sources in the books' "plans"):
 
 1. Each line takes a monthly quantity, subtracts the free allowance that applies to it, and prices
    the rest: `usd = billable * unit_price`. `Report.total` is the sum: what the month's usage costs
@@ -27,8 +28,6 @@ How the bill is modelled (a decision, documented with its sources in prices.json
 from __future__ import annotations
 
 import dataclasses
-import functools
-import json
 import math
 import numbers
 import types
@@ -37,21 +36,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from signin_lab.config import BLOG_ALERTS, sms_country
+from signin_lab.costs.book import (
+    DEFAULT_PRICE_REGION,
+    PLANS,
+    PRICES_DIR,
+    Plan,
+    PlanTerms,
+    Price,
+    PriceBook,
+    as_price_book,
+    load_prices,
+)
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-Plan = Literal["legacy", "free", "paid"]
+    from signin_lab.config import LabConfig
+
 Design = Literal["logs", "eventbridge"]
 Service = Literal["CloudTrail", "CloudWatch", "S3", "SNS", "EventBridge"]
 
-PLANS: tuple[str, ...] = get_args(Plan)
 DESIGNS: tuple[str, ...] = get_args(Design)
 #: The four services of the blog's design, in the order reports list them.
 SERVICES: tuple[str, ...] = ("CloudTrail", "CloudWatch", "S3", "SNS")
 
-PRICES_PATH = Path(__file__).with_name("prices.json")
+
+def __getattr__(name: str) -> Any:
+    """PRICES_PATH (the single prices.json) moved to costs/prices/<region>.json; kept one release."""
+    if name == "PRICES_PATH":
+        import warnings
+
+        warnings.warn(
+            "signin_lab.costs.PRICES_PATH is deprecated: the prices are per Region now, "
+            "use costs.price_book(region) or costs.PRICES_DIR / '<region>.json'",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return PRICES_DIR / f"{DEFAULT_PRICE_REGION}.json"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # --- The blog's month -------------------------------------------------------------------------
 # The blog: "about 30 KB a day" of CloudTrail log files to S3 (gzip JSON). The two ratios below turn
@@ -71,189 +95,7 @@ _BLOG_LOG_FILES_PER_DAY = 24
 
 
 def _fail(where: str, message: str) -> SigninLabError:
-    return SigninLabError(f"{where}: {message}")
-
-
-# --- Prices ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Price:
-    """One priced item of prices.json: `price_usd` per `per` units, with its free allowance."""
-
-    key: str
-    service: str
-    item: str
-    unit: str
-    price_usd: float
-    per: int
-    free: Mapping[str, Any]
-    source: str
-    read: str
-    via: str = ""
-
-    @property
-    def unit_price(self) -> float:
-        """USD for one unit (e.g. 0.00002 for USD 2.00 per 100,000 events)."""
-        return self.price_usd / self.per
-
-    @property
-    def label(self) -> str:
-        """The price as AWS writes it, e.g. 'USD 2.00 per 100,000 events'."""
-        price = self.price_usd
-        amount = f"{price:.2f}" if round(price, 2) == price else f"{price:g}"
-        if self.per == 1:
-            return f"USD {amount} per {self.unit}"
-        plural = self.unit if self.unit.endswith(("s", "month")) else f"{self.unit}s"
-        return f"USD {amount} per {self.per:,} {plural}"
-
-
-@dataclass(frozen=True)
-class PlanTerms:
-    """A free-tier regime: credits, how long they last, whether the 12-month offers apply."""
-
-    name: str
-    description: str
-    credits_usd: float
-    max_earned_credits_usd: float
-    plan_months: int | None
-    credit_months: int | None
-    twelve_month_offers_months: int
-    source: str
-    read: str
-
-
-@dataclass(frozen=True)
-class Pool:
-    """A free allowance shared by several items (CloudWatch Logs' one 5 GB of data)."""
-
-    name: str
-    size: float
-    order: tuple[str, ...]
-    source: str
-    decision: str
-
-
-@dataclass(frozen=True)
-class PriceBook:
-    """Everything prices.json holds, checked: items, SMS by country, pools, plans."""
-
-    region: str
-    currency: str
-    items: Mapping[str, Price]
-    sms: Mapping[str, Price]
-    eventbridge: Mapping[str, Price]
-    pools: Mapping[str, Pool]
-    plans: Mapping[str, PlanTerms]
-    path: str
-
-    def all_prices(self) -> list[Price]:
-        """Every priced item, SMS countries and EventBridge included."""
-        return [*self.items.values(), *self.sms.values(), *self.eventbridge.values()]
-
-
-def _price(where: str, key: str, raw: Any) -> Price:
-    if not isinstance(raw, dict):
-        raise _fail(where, "expected an object")
-    for name in ("service", "item", "unit", "price_usd", "per", "source", "read"):
-        if name not in raw:
-            raise _fail(where, f"missing field {name!r}")
-    price, per = raw["price_usd"], raw["per"]
-    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
-        raise _fail(f"{where}.price_usd", f"expected a non-negative number, got {price!r}")
-    if isinstance(per, bool) or not isinstance(per, int) or per <= 0:
-        raise _fail(f"{where}.per", f"expected a positive integer, got {per!r}")
-    if not str(raw["source"]).strip() or not str(raw["read"]).strip():
-        raise _fail(where, "every price needs a non-empty 'source' and 'read' date")
-    return Price(
-        key=key,
-        service=str(raw["service"]),
-        item=str(raw["item"]),
-        unit=str(raw["unit"]),
-        price_usd=float(price),
-        per=per,
-        free=types.MappingProxyType(dict(raw.get("free", {}))),
-        source=str(raw["source"]),
-        read=str(raw["read"]),
-        via=str(raw.get("via", "")),
-    )
-
-
-def load_prices(path: str | Path | None = None) -> PriceBook:
-    """Read and check a price file (default: the package's prices.json).
-
-    A malformed file raises SigninLabError naming the file and the JSON path of the bad entry.
-    """
-    if path is None:
-        return _default_prices()
-    return _load(Path(path))
-
-
-@functools.lru_cache(maxsize=1)
-def _default_prices() -> PriceBook:
-    return _load(PRICES_PATH)
-
-
-def _load(path: Path) -> PriceBook:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SigninLabError(f"{path}: cannot read the price file ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise SigninLabError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    where = str(path)
-    for name in ("items", "sms", "plans", "pools"):
-        if not isinstance(data.get(name), dict):
-            raise _fail(where, f"missing object {name!r}")
-    items = {k: _price(f"{where}: items.{k}", k, v) for k, v in data["items"].items()}
-    sms = {k.upper(): _price(f"{where}: sms.{k}", k.upper(), v) for k, v in data["sms"].items()}
-    eventbridge = {
-        k: _price(f"{where}: eventbridge.{k}", k, v) for k, v in data.get("eventbridge", {}).items()
-    }
-    pools: dict[str, Pool] = {}
-    for name, raw in data["pools"].items():
-        try:
-            pools[name] = Pool(
-                name=name,
-                size=float(raw["size"]),
-                order=tuple(raw["order"]),
-                source=str(raw["source"]),
-                decision=str(raw.get("decision", "")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _fail(f"{where}: pools.{name}", f"bad or missing field ({exc})") from None
-        for key in pools[name].order:
-            if key not in items:
-                raise _fail(f"{where}: pools.{name}.order", f"unknown item {key!r}")
-    plans: dict[str, PlanTerms] = {}
-    for name in PLANS:
-        raw = data["plans"].get(name)
-        if not isinstance(raw, dict):
-            raise _fail(f"{where}: plans", f"missing plan {name!r}")
-        try:
-            plans[name] = PlanTerms(
-                name=name,
-                description=str(raw["description"]),
-                credits_usd=float(raw.get("credits_usd", 0)),
-                max_earned_credits_usd=float(raw.get("max_earned_credits_usd", 0)),
-                plan_months=raw.get("plan_months"),
-                credit_months=raw.get("credit_months"),
-                twelve_month_offers_months=int(raw.get("twelve_month_offers_months", 0)),
-                source=str(raw["source"]),
-                read=str(raw["read"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _fail(f"{where}: plans.{name}", f"bad or missing field ({exc})") from None
-    return PriceBook(
-        region=str(data.get("region", "")),
-        currency=str(data.get("currency", "USD")),
-        items=types.MappingProxyType(items),
-        sms=types.MappingProxyType(sms),
-        eventbridge=types.MappingProxyType(eventbridge),
-        pools=types.MappingProxyType(pools),
-        plans=types.MappingProxyType(plans),
-        path=where,
-    )
+    return SigninLabError(f"{where}: {message}", field=where.split("[")[0].split(":")[0])
 
 
 # --- Scenario ----------------------------------------------------------------------------------
@@ -299,8 +141,8 @@ class Scenario:
     (an EventBridge rule on the sign-in events straight to SNS).
     """
 
-    alarms: int = 4
-    custom_metrics: int = 4
+    alarms: int = len(BLOG_ALERTS)  # one alarm per alert, the blog's four
+    custom_metrics: int = len(BLOG_ALERTS)  # one metric filter's metric per alert
     trails: int = 1
     management_events_per_month: int = 0
     log_gb_ingested: float = 0.0
@@ -347,7 +189,7 @@ class Scenario:
                 raise _fail(
                     where,
                     f"no known SMS price for country {country!r} "
-                    f"(known: {', '.join(sorted(known))}); add it to prices.json with its source",
+                    f"(known: {', '.join(sorted(known))}); add it to a price book (costs/prices/<region>.json) with its source",
                 )
             sms[code] = sms.get(code, 0) + _count(where, count)
         object.__setattr__(self, "sms_per_month", types.MappingProxyType(dict(sorted(sms.items()))))
@@ -366,6 +208,16 @@ class Scenario:
         return dataclasses.replace(self, **changes)
 
     @classmethod
+    def for_config(cls, config: LabConfig, plan: Plan = "legacy", **changes: Any) -> Scenario:
+        """The blog's month for the stack `config` deploys: one alarm per configured alert, one
+        custom metric per distinct (namespace, metric name), SMS to the country of the configured
+        number (phonenumbers) when an alert sends SMS, emails only when an email is configured.
+
+        The volumes (events, log data, S3) are the blog's (see `blog`); `changes` sets any field.
+        """
+        return _for_config(cls, config, plan, changes)
+
+    @classmethod
     def blog(cls, plan: Plan = "legacy") -> Scenario:
         """The blog's month: four metrics, four alarms, one trail with management events only,
         about 30 KB a day to S3, a handful of emails, two SMS to a UK number.
@@ -376,8 +228,8 @@ class Scenario:
         raw_bytes_per_day = _BLOG_S3_BYTES_PER_DAY * GZIP_RATIO
         events = raw_bytes_per_day // RECORD_BYTES * _DAYS_PER_MONTH
         return cls(
-            alarms=4,
-            custom_metrics=4,
+            alarms=len(BLOG_ALERTS),
+            custom_metrics=len(BLOG_ALERTS),
             trails=1,
             management_events_per_month=events,
             log_gb_ingested=raw_bytes_per_day * _DAYS_PER_MONTH / 1e9,
@@ -391,6 +243,22 @@ class Scenario:
             sms_per_month={"GB": 2},
             plan=plan,
         )
+
+
+def _for_config(cls: type[Scenario], config: LabConfig, plan: Plan, changes: Mapping[str, Any]) -> Scenario:
+    blog = cls.blog(plan=plan)
+    alerts = config.alerts
+    metrics = {(a.namespace, a.metric_name) for a in alerts}
+    sms: dict[str, int] = {}
+    if config.sms is not None and any(a.sms for a in alerts):
+        sms = {sms_country(config.sms): blog.sms_total}
+    base = blog.replace(
+        alarms=len(alerts),
+        custom_metrics=len(metrics),
+        sms_per_month=sms,
+        emails_per_month=blog.emails_per_month if config.email is not None else 0,
+    )
+    return base.replace(**changes) if changes else base
 
 
 # --- Report ------------------------------------------------------------------------------------
@@ -530,15 +398,27 @@ def _pooled(book: PriceBook, quantities: Mapping[str, float]) -> dict[str, float
     return free
 
 
-def estimate(scenario: Scenario, prices: PriceBook | None = None) -> Report:
+def estimate(
+    scenario: Scenario, prices: PriceBook | str | Path | Mapping[str, Any] | None = None
+) -> Report:
     """Price one month of `scenario` against AWS's free tier and the scenario's plan.
 
-    Models the pricing pages cited in prices.json (CloudWatch, CloudTrail, S3, SNS, EventBridge)
-    and the free-tier plans of https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier-plans.html.
+    `prices` is a price book: a loaded PriceBook (e.g. `price_book("eu-west-1")`), a path to a
+    book's JSON file or the book as a dict, validated against costs/prices/schema.json; default
+    the us-east-1 book. Models the pricing pages the book cites (CloudWatch, CloudTrail, S3, SNS,
+    EventBridge) and the free-tier plans of
+    https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier-plans.html.
     """
     if not isinstance(scenario, Scenario):
-        raise SigninLabError(f"scenario: expected a Scenario, got {type(scenario).__name__}")
-    book = prices if prices is not None else load_prices()
+        raise SigninLabError(f"scenario: expected a Scenario, got {type(scenario).__name__}", field="scenario")
+    book = as_price_book(prices) if prices is not None else load_prices()
+    for country in scenario.sms_per_month:
+        if country not in book.sms:
+            raise _fail(
+                f"sms_per_month[{country!r}]",
+                f"the {book.region} price book has no SMS price for country {country!r} "
+                f"(it has: {', '.join(sorted(book.sms))})",
+            )
     terms = book.plans[scenario.plan]
     twelve = scenario.month <= terms.twelve_month_offers_months
     s = scenario
@@ -587,11 +467,22 @@ def estimate(scenario: Scenario, prices: PriceBook | None = None) -> Report:
     notes: list[str] = []
     if book.region:
         notes.append(f"list prices for {book.region}; other Regions differ")
+    carried = sorted({line.key for line in lines if _carried(book, line.key)})
+    if carried:
+        notes.append(
+            f"not confirmed for {book.region} (the {book.items[carried[0]].carried_from} figure is used): "
+            + ", ".join(carried)
+        )
     total = math.fsum(line.usd for line in lines)
     credits = _credits(s, terms, total, notes)
     return Report(
         scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
     )
+
+
+def _carried(book: PriceBook, key: str) -> bool:
+    price = book.items.get(key) or book.sms.get(key) or book.eventbridge.get(key)
+    return price is not None and price.carried_from is not None
 
 
 def _credits(s: Scenario, terms: PlanTerms, total: float, notes: list[str]) -> Credits | None:

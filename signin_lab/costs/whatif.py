@@ -11,13 +11,18 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.costs.book import PriceBook, as_price_book
 from signin_lab.costs.model import GZIP_RATIO, RECORD_BYTES, Report, Scenario, estimate
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+#: A price book as `estimate` takes it (None: the default book).
+Prices = PriceBook | str | Path | Mapping[str, Any] | None
 
 #: The rule the alternative design uses. EventBridge's user guide lists the detail-type as
 #: "AWS Console Signin via CloudTrail"
@@ -80,18 +85,24 @@ def curve(
     x_label: str,
     xs: Iterable[float],
     make: Callable[[float], Scenario],
+    *,
+    prices: Prices = None,
 ) -> Curve:
-    """Estimate `make(x)` for every x (sorted, each once) and collect the reports."""
+    """Estimate `make(x)` for every x (sorted, each once) against `prices` (a price book, see
+    `estimate`; default the us-east-1 one) and collect the reports."""
     points = sorted(set(xs))
     if not points:
         raise SigninLabError(f"{x_label}: a what-if curve needs at least one point")
     for x in points:
         if isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 or not math.isfinite(x):
             raise SigninLabError(f"{x_label}: expected non-negative numbers, got {x!r}")
-    return Curve(name, x_label, tuple(points), tuple(estimate(make(x)) for x in points))
+    book = as_price_book(prices) if prices is not None else None
+    return Curve(name, x_label, tuple(points), tuple(estimate(make(x), prices=book) for x in points))
 
 
-def alerts(base: Scenario | None = None, counts: Iterable[int] = range(21)) -> Curve:
+def alerts(
+    base: Scenario | None = None, counts: Iterable[int] = range(21), *, prices: Prices = None
+) -> Curve:
     """Cost as alerts are added: each alert is one metric filter metric plus one alarm.
 
     CloudWatch's free tier covers 10 custom metrics and 10 alarm metrics
@@ -99,7 +110,11 @@ def alerts(base: Scenario | None = None, counts: Iterable[int] = range(21)) -> C
     """
     base = base or Scenario.blog()
     return curve(
-        "alerts", "alerts", counts, lambda n: base.replace(alarms=int(n), custom_metrics=int(n))
+        "alerts",
+        "alerts",
+        counts,
+        lambda n: base.replace(alarms=int(n), custom_metrics=int(n)),
+        prices=prices,
     )
 
 
@@ -108,6 +123,8 @@ def signins(
     counts: Iterable[int] = (0, 10, 100, 500, 1_000, 1_001, 2_000, 10_000),
     sms_share: float = 0.0,
     country: str = "GB",
+    *,
+    prices: Prices = None,
 ) -> Curve:
     """Cost as sign-ins grow: each sign-in adds one management event (one record in S3 and, in the
     blog's design, in CloudWatch Logs), one publish and one email, and `sms_share` of them also an
@@ -135,12 +152,14 @@ def signins(
             sms_per_month=sms,
         )
 
-    return curve("sign-ins", "sign-ins per month", counts, make)
+    return curve("sign-ins", "sign-ins per month", counts, make, prices=prices)
 
 
 def emails(
     base: Scenario | None = None,
     counts: Iterable[int] = (0, 1, 500, 999, 1_000, 1_001, 1_002, 2_000),
+    *,
+    prices: Prices = None,
 ) -> Curve:
     """Cost as email deliveries grow, everything else unchanged: SNS's first 1,000 emails a month
     are free, then USD 2.00 per 100,000 (https://aws.amazon.com/sns/pricing/).
@@ -150,12 +169,20 @@ def emails(
     """
     base = base or Scenario.blog()
     return curve(
-        "emails", "emails per month", counts, lambda n: base.replace(emails_per_month=int(n))
+        "emails",
+        "emails per month",
+        counts,
+        lambda n: base.replace(emails_per_month=int(n)),
+        prices=prices,
     )
 
 
 def sms(
-    base: Scenario | None = None, counts: Iterable[int] = range(21), country: str = "GB"
+    base: Scenario | None = None,
+    counts: Iterable[int] = range(21),
+    country: str = "GB",
+    *,
+    prices: Prices = None,
 ) -> Curve:
     """Cost as SMS to `country` grow: no SMS is free, so every message adds its price."""
     base = base or Scenario.blog()
@@ -164,18 +191,24 @@ def sms(
         f"SMS to {country} per month",
         counts,
         lambda n: base.replace(sms_per_month={country: int(n)}),
+        prices=prices,
     )
 
 
-def trails(base: Scenario | None = None, counts: Iterable[int] = (1, 2, 3)) -> Curve:
+def trails(
+    base: Scenario | None = None, counts: Iterable[int] = (1, 2, 3), *, prices: Prices = None
+) -> Curve:
     """Cost as trails logging the same management events are added: the first copy is free, each
     further copy costs USD 2.00 per 100,000 events (https://aws.amazon.com/cloudtrail/pricing/)."""
     base = base or Scenario.blog()
-    return curve("trails", "trails", counts, lambda n: base.replace(trails=int(n)))
+    return curve("trails", "trails", counts, lambda n: base.replace(trails=int(n)), prices=prices)
 
 
 def scale(
-    base: Scenario | None = None, factors: Iterable[float] = (1, 10, 100, 1_000, 10_000)
+    base: Scenario | None = None,
+    factors: Iterable[float] = (1, 10, 100, 1_000, 10_000),
+    *,
+    prices: Prices = None,
 ) -> Curve:
     """Cost against scale: every volume of `base` (events, log GB, S3, publishes, emails, SMS)
     multiplied by a factor; the stack itself (alarms, metrics, trails) stays the same."""
@@ -194,7 +227,7 @@ def scale(
             sms_per_month={c: round(n * k) for c, n in base.sms_per_month.items()},
         )
 
-    return curve("scale", "volume multiplier", factors, make)
+    return curve("scale", "volume multiplier", factors, make, prices=prices)
 
 
 def eventbridge_design(base: Scenario | None = None) -> Scenario:
@@ -211,20 +244,26 @@ def eventbridge_design(base: Scenario | None = None) -> Scenario:
     )
 
 
-def designs(base: Scenario | None = None) -> dict[str, Report]:
+def designs(base: Scenario | None = None, *, prices: Prices = None) -> dict[str, Report]:
     """The blog's design and the EventBridge design, estimated on the same month."""
     base = base or Scenario.blog()
-    return {"logs": estimate(base), "eventbridge": estimate(eventbridge_design(base))}
+    book = as_price_book(prices) if prices is not None else None
+    return {
+        "logs": estimate(base, prices=book),
+        "eventbridge": estimate(eventbridge_design(base), prices=book),
+    }
 
 
 def alerts_by_design(
-    base: Scenario | None = None, counts: Iterable[int] = range(21)
+    base: Scenario | None = None, counts: Iterable[int] = range(21), *, prices: Prices = None
 ) -> dict[str, Curve]:
     """Cost against the number of alerts for both designs (EventBridge rules cost nothing)."""
     base = base or Scenario.blog()
     points = list(counts)
-    logs = alerts(base, points)
-    bridge = curve("alerts (EventBridge)", "alerts", points, lambda n: eventbridge_design(base))
+    logs = alerts(base, points, prices=prices)
+    bridge = curve(
+        "alerts (EventBridge)", "alerts", points, lambda n: eventbridge_design(base), prices=prices
+    )
     return {"logs": logs, "eventbridge": bridge}
 
 
@@ -238,7 +277,7 @@ def crossover(first: Curve, second: Curve) -> float | None:
     return None
 
 
-def break_even_points(base: Scenario | None = None) -> dict[str, float | None]:
+def break_even_points(base: Scenario | None = None, *, prices: Prices = None) -> dict[str, float | None]:
     """Where the blog's month stops being free, driver by driver.
 
     - "alerts": the first alert count that costs anything (11: 10 free metrics and alarms);
@@ -252,11 +291,12 @@ def break_even_points(base: Scenario | None = None) -> dict[str, float | None]:
     Each is the first x whose bill is higher than the bill at the curve's first x.
     """
     base = base or Scenario.blog()
-    by_design = alerts_by_design(base)
+    book = as_price_book(prices) if prices is not None else None
+    by_design = alerts_by_design(base, prices=book)
     return {
-        "alerts": alerts(base).break_even(),
-        "emails": emails(base).break_even(),
-        "trails": trails(base).break_even(),
-        "sms": sms(base, counts=range(3)).break_even(),
+        "alerts": alerts(base, prices=book).break_even(),
+        "emails": emails(base, prices=book).break_even(),
+        "trails": trails(base, prices=book).break_even(),
+        "sms": sms(base, counts=range(3), prices=book).break_even(),
         "logs_vs_eventbridge": crossover(by_design["logs"], by_design["eventbridge"]),
     }

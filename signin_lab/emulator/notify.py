@@ -19,8 +19,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 from urllib.parse import quote
+
+from signin_lab.emulator.arns import is_arn
 
 Protocol = Literal["email", "email-json", "sms"]
 #: The protocols whose deliveries the inbox collects (people, not programs, read these).
@@ -29,43 +32,39 @@ INBOX_PROTOCOLS: tuple[str, ...] = ("email", "email-json", "sms")
 #: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 MAX_SUBJECT = 99
 
-#: Region long names as alarm notifications print them (third-party captures: "US East (N.
-#: Virginia)", "Asia Pacific (Tokyo)", "EU (Ireland)"); Europe keeps the older "EU (...)" form.
-REGION_NAMES: dict[str, str] = {
-    "us-east-1": "US East (N. Virginia)",
-    "us-east-2": "US East (Ohio)",
-    "us-west-1": "US West (N. California)",
-    "us-west-2": "US West (Oregon)",
-    "af-south-1": "Africa (Cape Town)",
-    "ap-east-1": "Asia Pacific (Hong Kong)",
-    "ap-east-2": "Asia Pacific (Taipei)",
-    "ap-south-1": "Asia Pacific (Mumbai)",
-    "ap-south-2": "Asia Pacific (Hyderabad)",
-    "ap-southeast-1": "Asia Pacific (Singapore)",
-    "ap-southeast-2": "Asia Pacific (Sydney)",
-    "ap-southeast-3": "Asia Pacific (Jakarta)",
-    "ap-southeast-4": "Asia Pacific (Melbourne)",
-    "ap-southeast-5": "Asia Pacific (Malaysia)",
-    "ap-southeast-7": "Asia Pacific (Thailand)",
-    "ap-northeast-1": "Asia Pacific (Tokyo)",
-    "ap-northeast-2": "Asia Pacific (Seoul)",
-    "ap-northeast-3": "Asia Pacific (Osaka)",
-    "ca-central-1": "Canada (Central)",
-    "ca-west-1": "Canada West (Calgary)",
-    "eu-central-1": "EU (Frankfurt)",
-    "eu-central-2": "EU (Zurich)",
-    "eu-west-1": "EU (Ireland)",
-    "eu-west-2": "EU (London)",
-    "eu-west-3": "EU (Paris)",
-    "eu-south-1": "EU (Milan)",
-    "eu-south-2": "EU (Spain)",
-    "eu-north-1": "EU (Stockholm)",
-    "il-central-1": "Israel (Tel Aviv)",
-    "me-south-1": "Middle East (Bahrain)",
-    "me-central-1": "Middle East (UAE)",
-    "mx-central-1": "Mexico (Central)",
-    "sa-east-1": "South America (Sao Paulo)",
-}
+#: Where notifications print a different (older) name than botocore's Region description:
+#: botocore's endpoints data now says "Europe (Ireland)", while alarm notifications captured by
+#: third parties print the Region as "EU (Ireland)"-style names (captures in
+#: ../shared/reference/aws_semantics.md, "Email subject line": "EU - Ireland" in 2017, "Asia
+#: Pacific (Tokyo)" in 2021). AWS documents no notification layout, so the kit keeps the older
+#: "EU (...)" form the module has always used for Europe, and botocore's names everywhere else.
+_NOTIFICATION_PREFIXES: dict[str, str] = {"Europe (": "EU ("}
+
+
+@cache
+def _botocore_region_names() -> dict[str, str]:
+    """Region code -> description, from botocore's endpoints data (every partition)."""
+    from botocore.loaders import create_loader
+
+    data = create_loader().load_data("endpoints")
+    return {
+        code: str(info["description"])
+        for partition in data["partitions"]
+        for code, info in partition["regions"].items()
+        if info.get("description")
+    }
+
+
+def _notification_name(description: str) -> str:
+    for new, old in _NOTIFICATION_PREFIXES.items():
+        if description.startswith(new):
+            return old + description[len(new) :]
+    return description
+
+
+def region_names() -> dict[str, str]:
+    """Region code -> the long name alarm notifications print, for every Region botocore knows."""
+    return {code: _notification_name(name) for code, name in _botocore_region_names().items()}
 
 
 @dataclass(frozen=True)
@@ -81,8 +80,9 @@ class InboxMessage:
 
 
 def region_name(region: str) -> str:
-    """The Region's long name as notifications print it; the code itself when unknown."""
-    return REGION_NAMES.get(region, region)
+    """The Region's long name as notifications print it (botocore's name, Europe as "EU (...)");
+    the code itself when botocore does not know the Region."""
+    return region_names().get(region, region)
 
 
 def subject(state: str, alarm_name: str, region: str) -> str:
@@ -226,7 +226,7 @@ def sms_text(message: Mapping[str, Any]) -> str:
 
 
 def _code(long_name: str) -> str:
-    for code, name in REGION_NAMES.items():
+    for code, name in region_names().items():
         if name == long_name:
             return code
     return long_name
@@ -250,7 +250,7 @@ def deliveries(
     for sub in subscriptions:
         protocol = sub.get("Protocol", "")
         arn = sub.get("SubscriptionArn", "")
-        if protocol not in INBOX_PROTOCOLS or not str(arn).startswith("arn:"):
+        if protocol not in INBOX_PROTOCOLS or not is_arn(arn):
             continue
         if protocol == "email":
             body = email_text(message, region, time) + _footer(arn, region)

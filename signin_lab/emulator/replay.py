@@ -251,10 +251,17 @@ class ReplayRun:
         return [str(s) for s in self.timeline.loc[self.timeline["alarm"] == alarm, "state"]]
 
     def figure(self) -> Figure:
-        """The alarm dashboard: state bands per alarm and datapoints against the threshold."""
-        from signin_lab.emulator.charts import dashboard
+        """Deprecated: use `signin_lab.charts.alarm_dashboard(run)` (results hold data, charts draw)."""
+        import warnings
 
-        return dashboard(self)
+        from signin_lab.charts import alarm_dashboard
+
+        warnings.warn(
+            "ReplayRun.figure() is deprecated: use signin_lab.charts.alarm_dashboard(run)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return alarm_dashboard(self)
 
 
 def timeline_frame(rows: Sequence[Transition]) -> pd.DataFrame:

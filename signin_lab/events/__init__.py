@@ -1,6 +1,6 @@
 """CloudTrail records: load every file format, tabulate sign-ins, and make sample scenarios.
 
-`load_records` and `signins_frame` are the public entry points; pandas is only imported when a
+`load_records`, `signins_frame` and the `ConsoleLogin` view are the public entry points; pandas is only imported when a
 frame is built, so importing this package stays light.
 """
 
@@ -16,15 +16,18 @@ from signin_lab.events.load import (
     find_files,
     load_records,
 )
+from signin_lab.events.signin import ConsoleLogin, is_console_login
 
 __all__ = [
     "COLUMNS",
+    "ConsoleLogin",
     "EventFileError",
     "LoadReport",
     "RecordStream",
     "Skipped",
     "SkippedInputWarning",
     "find_files",
+    "is_console_login",
     "load_records",
     "signins_frame",
 ]

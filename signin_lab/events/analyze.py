@@ -1,18 +1,22 @@
 """A learner's own sign-ins at a glance: summary tables from signins_frame, and the charts as PNGs.
 
-Used by `signin-lab analyze`. Pure data in, data out (`summarize`), plus a printer and a writer.
+Used by `signin-lab analyze`. Pure data in, data out (`summarize`, `run_analyze`), plus a chart
+writer; the CLI renders the summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.errors import SigninLabError
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-    from rich.console import Console
+
+    from signin_lab.events.load import LoadReport, OnError
 
 _OUTCOMES = ("Failure", "Success")
 
@@ -30,6 +34,26 @@ class Summary:
     errors: list[tuple[str, int]]  # (errorMessage, count)
     successes_without_mfa: int
     regions: list[tuple[str, int]]
+
+    def frame(self) -> pd.DataFrame:
+        """The three count tables in one frame: `table` (user_type, source_ip, user_name),
+        `value`, `Failure`, `Success`, `total`, in the summary's order."""
+        import pandas as pd
+
+        rows = [
+            (table, value, failures, successes, failures + successes)
+            for table, group in (
+                ("user_type", self.by_type),
+                ("source_ip", self.top_ips),
+                ("user_name", self.top_users),
+            )
+            for value, failures, successes in group
+        ]
+        return pd.DataFrame(rows, columns=["table", "value", *_OUTCOMES, "total"])
+
+    def to_json(self) -> dict[str, Any]:
+        """Every count as JSON-ready data (tuples become lists)."""
+        return asdict(self)
 
 
 def _split(frame: pd.DataFrame, column: str, n: int | None) -> list[tuple[str, int, int]]:
@@ -66,57 +90,23 @@ def summarize(frame: pd.DataFrame, *, top: int = 5) -> Summary:
     )
 
 
-def print_summary(summary: Summary, console: Console, *, records: int | None = None) -> None:
-    """Print the summary as rich tables."""
-    from rich.table import Table
-
-    head = f"{summary.signins} console sign-ins"
-    if records is not None:
-        head += f" in {records} records"
-    if summary.first:
-        head += f", {summary.first} to {summary.last}"
-    console.print(head)
-    for title, label, rows in (
-        ("By user type", "user type", summary.by_type),
-        ("Top source IPs", "source IP", summary.top_ips),
-        ("Top user names", "user name", summary.top_users),
-    ):
-        if not rows:
-            continue
-        table = Table(title=title, title_justify="left")
-        table.add_column(label)
-        for outcome in _OUTCOMES:
-            table.add_column(outcome, justify="right")
-        table.add_column("total", justify="right")
-        for value, failures, successes in rows:
-            table.add_row(value, str(failures), str(successes), str(failures + successes))
-        console.print(table)
-    if summary.errors:
-        table = Table(title="Failure reasons (errorMessage)", title_justify="left")
-        table.add_column("errorMessage")
-        table.add_column("count", justify="right")
-        for message, count in summary.errors:
-            table.add_row(message, str(count))
-        console.print(table)
-    if summary.regions:
-        console.print(
-            "Recorded in Regions: " + ", ".join(f"{r} ({n})" for r, n in summary.regions)
-        )
-    console.print(f"Successful sign-ins without MFA: {summary.successes_without_mfa}")
-
-
 def write_charts(frame: pd.DataFrame, out: str | Path, *, dpi: int = 100) -> list[Path]:
     """Write every sign-in chart as `<out>/<name>.png`; returns the paths."""
     from signin_lab.charts import SIGNIN_CHARTS
 
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, make in SIGNIN_CHARTS.items():
-        fig = make(frame)
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=dpi, metadata={"Software": None})
-        paths.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, make in SIGNIN_CHARTS.items():
+            fig = make(frame)
+            path = folder / f"{name}.png"
+            fig.savefig(path, dpi=dpi, metadata={"Software": None})
+            paths.append(path)
+    except OSError as exc:
+        raise SigninLabError(
+            f"cannot write the charts to folder {str(folder)!r}: {exc.strerror or exc}", field="out"
+        ) from None
     return paths
 
 
@@ -136,31 +126,39 @@ def analyze(records: Iterable[dict[str, Any]]) -> tuple[pd.DataFrame, Summary, i
     return frame, summarize(frame), count
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What `signin-lab analyze` produced: the summary, records read, charts written, load report."""
+
+    summary: Summary
+    records: int
+    charts: list[Path]
+    report: LoadReport = field(repr=False)
+
+    def frame(self) -> pd.DataFrame:
+        """The summary's sign-in counts (see `Summary.frame`)."""
+        return self.summary.frame()
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary, the number of records read and the chart paths, as JSON-ready data."""
+        return {
+            "records": self.records,
+            **self.summary.to_json(),
+            "charts": [str(p) for p in self.charts],
+        }
+
+
 def run_analyze(
-    paths: Iterable[str | Path], *, out: str | Path, on_error: str = "raise", target: Any = None
-) -> Summary:
-    """The `signin-lab analyze` command: print the summary and write the charts as PNGs.
+    paths: Iterable[str | Path], *, out: str | Path, on_error: OnError = "raise", target: Any = None
+) -> Analysis:
+    """The `signin-lab analyze` work: summarise the records in `paths`, write the charts to `out`.
 
-    `target` (a Lab) reads s3:// paths (see signin_lab.events.sources).
+    Skipped input is in `result.report` (and, with on_error="skip", one SkippedInputWarning).
+    `target` (a Lab, Target or S3 client) reads s3:// paths (see signin_lab.events.sources).
     """
-    import warnings
+    from signin_lab.events.load import load_records
 
-    from rich.console import Console
-
-    from signin_lab.errors import SigninLabError
-    from signin_lab.events.load import SkippedInputWarning, load_records
-
-    if on_error not in ("raise", "skip"):
-        raise SigninLabError(f"--on-error {on_error!r}: expected raise or skip")
-    stream = load_records(*paths, on_error=on_error, target=target)  # type: ignore[arg-type]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
-        frame, summary, records = analyze(stream)
-    console = Console(highlight=False)
-    print_summary(summary, console, records=records)
-    written = write_charts(frame, out)
-    console.print(f"charts: {', '.join(str(p) for p in written)}")
-    if stream.report.skipped or stream.report.ignored:
-        level = "warning" if stream.report.skipped else "note"
-        Console(stderr=True, highlight=False).print(f"signin-lab: {level}: {stream.report.summary()}")
-    return summary
+    stream = load_records(*paths, on_error=on_error, target=target)
+    frame, summary, records = analyze(stream)
+    charts = write_charts(frame, out)
+    return Analysis(summary, records, charts, stream.report)

@@ -28,14 +28,13 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
+from signin_lab.config import CONSOLE_LOGIN, IDENTITY_TYPE, OUTCOMES, USER_TYPES, Outcome, UserType
 from signin_lab.errors import SigninLabError
 
-Outcome = Literal["success", "failure"]
-UserType = Literal["iam", "root"]
 Record = dict[str, Any]
 
 ACCOUNT_ID = "123456789012"
@@ -146,10 +145,10 @@ def console_login(
     "No username found in supplied account". The eventID is derived from `seed` and the other
     arguments.
     """
-    if outcome not in ("success", "failure"):
-        raise SigninLabError(f"outcome={outcome!r}: expected 'success' or 'failure'")
-    if user_type not in ("iam", "root"):
-        raise SigninLabError(f"user_type={user_type!r}: expected 'iam' or 'root'")
+    if outcome not in OUTCOMES:
+        raise SigninLabError(f"outcome={outcome!r}: expected {' or '.join(map(repr, OUTCOMES))}", field="outcome")
+    if user_type not in USER_TYPES:
+        raise SigninLabError(f"user_type={user_type!r}: expected {' or '.join(map(repr, USER_TYPES))}", field="user_type")
     if unknown_user and (user_type != "iam" or outcome != "failure"):
         raise SigninLabError("unknown_user=True only applies to a failed IAM user sign-in")
     _check_account(account_id)
@@ -171,7 +170,7 @@ def console_login(
     identity: Record
     if user_type == "root":
         identity = {
-            "type": "Root",
+            "type": IDENTITY_TYPE["root"],
             "principalId": account_id,
             "arn": f"arn:aws:iam::{account_id}:root",
             "accountId": account_id,
@@ -179,14 +178,14 @@ def console_login(
         }
     elif unknown_user:
         identity = {
-            "type": "IAMUser",
+            "type": IDENTITY_TYPE["iam"],
             "accountId": account_id,
             "accessKeyId": "",
             "userName": "HIDDEN_DUE_TO_SECURITY_REASONS",
         }
     elif failed:
         identity = {
-            "type": "IAMUser",
+            "type": IDENTITY_TYPE["iam"],
             "principalId": _principal_id("AIDA", account_id, user_name),
             "accountId": account_id,
             "accessKeyId": "",
@@ -194,7 +193,7 @@ def console_login(
         }
     else:
         identity = {
-            "type": "IAMUser",
+            "type": IDENTITY_TYPE["iam"],
             "principalId": _principal_id("AIDA", account_id, user_name),
             "arn": f"arn:aws:iam::{account_id}:user/{user_name}",
             "accountId": account_id,
@@ -229,7 +228,7 @@ def console_login(
     record.update(
         {
             "requestParameters": None,
-            "responseElements": {"ConsoleLogin": "Failure" if failed else "Success"},
+            "responseElements": {"ConsoleLogin": CONSOLE_LOGIN[outcome]},
             "additionalEventData": extra,
             "eventID": _event_id("ConsoleLogin", *key, unknown_user),
             "readOnly": False,
@@ -259,7 +258,7 @@ def check_mfa(
     return {
         "eventVersion": "1.08",
         "userIdentity": {
-            "type": "IAMUser",
+            "type": IDENTITY_TYPE["iam"],
             "principalId": _principal_id("AIDA", account_id, user_name),
             "accountId": account_id,
             "accessKeyId": "",
@@ -337,7 +336,7 @@ def federated_login(
         "eventName": "ConsoleLogin",
         **common,
         "userAgent": BROWSERS[1],
-        "responseElements": {"ConsoleLogin": "Success"},
+        "responseElements": {"ConsoleLogin": CONSOLE_LOGIN["success"]},
         "additionalEventData": {"MobileVersion": "No", "MFAUsed": "No"},
         "eventID": _event_id(seed, "ConsoleLogin", _ts(when), session, account_id),
         **tail,
@@ -355,7 +354,7 @@ def _user_identity(kind: str, account_id: str, when: datetime, actor: str) -> tu
     if kind == "root":
         return (
             {
-                "type": "Root",
+                "type": IDENTITY_TYPE["root"],
                 "principalId": account_id,
                 "arn": f"arn:aws:iam::{account_id}:root",
                 "accountId": account_id,
@@ -374,7 +373,7 @@ def _user_identity(kind: str, account_id: str, when: datetime, actor: str) -> tu
     if kind == "user":
         return (
             {
-                "type": "IAMUser",
+                "type": IDENTITY_TYPE["iam"],
                 "principalId": _principal_id("AIDA", account_id, actor),
                 "arn": f"arn:aws:iam::{account_id}:user/{actor}",
                 "accountId": account_id,
@@ -788,9 +787,8 @@ def write_samples(folder: str | Path) -> list[Path]:
     return sorted(written)
 
 
-if __name__ == "__main__":  # pragma: no cover
+
+if __name__ == "__main__":  # pragma: no cover - `python -m signin_lab.events.samples [FOLDER]`
     import sys
 
-    target = sys.argv[1] if len(sys.argv) > 1 else "data/sample_events"
-    paths = write_samples(target)
-    print(f"wrote {len(paths)} files under {target}")
+    write_samples(sys.argv[1] if len(sys.argv) > 1 else "data/sample_events")  # silent, as `make samples`

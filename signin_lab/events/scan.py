@@ -21,6 +21,8 @@ from signin_lab.errors import SigninLabError
 from signin_lab.events.load import LoadReport, OnError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from signin_lab.events.sources import Prune
 
 #: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
@@ -39,12 +41,20 @@ class ScanResult:
         """`{"records": N, "matches": {"signin-console-failure-iam": n, ...}}`."""
         return {"records": self.records, "matches": dict(self.matches)}
 
+    def frame(self) -> pd.DataFrame:
+        """One row per filter: `name`, `matches` (in the order given); pandas imported here."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"name": list(self.matches), "matches": list(self.matches.values())}
+        )
+
 
 def default_patterns() -> dict[str, str]:
     """The configured alerts' filter patterns by name: the blog's four (LabConfig().alerts)."""
     from signin_lab.config import LabConfig
 
-    return {alert.name: alert.pattern for alert in LabConfig().alerts}
+    return {alert.topic_name: alert.pattern for alert in LabConfig().alerts}
 
 
 def parse_pattern_options(options: Iterable[str]) -> dict[str, str]:
@@ -143,69 +153,20 @@ def scan(
 def run_scan(
     paths: Iterable[str | Path],
     *,
-    output: str = "text",
     patterns: Iterable[str] = (),
-    on_error: str = "raise",
+    on_error: OnError = "raise",
+    on_file: Callable[[Path], None] | None = None,
     target: Any = None,
     prune: Prune | None = None,
     engine: str = "python",
     jobs: int | None = None,
 ) -> ScanResult:
-    """The `signin-lab scan` command: count, print (text or JSON), report anything skipped.
+    """The `signin-lab scan` counts: the configured alerts plus `NAME=PATTERN` options.
 
-    A progress bar (rich, on stderr, by file) shows only when stdout and stderr are both a
-    terminal, so piped output and benchmarks see none and do not pay for importing rich.
+    A NAME already configured has its pattern replaced. Skipped input is in `result.report`
+    (and, with on_error="skip", one SkippedInputWarning); the CLI prints the counts.
     """
-    import json
-    import sys
-    import warnings
-
-    from signin_lab.events.load import SkippedInputWarning
-
-    if output not in ("text", "json"):
-        raise SigninLabError(f"--format {output!r}: expected text or json")
-    if on_error not in ("raise", "skip"):
-        raise SigninLabError(f"--on-error {on_error!r}: expected raise or skip")
     chosen = default_patterns()
-    chosen.update(parse_pattern_options(patterns))  # a NAME already configured: its pattern replaced
-    paths = list(paths)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkippedInputWarning)  # reported below as one line
-        options: dict[str, Any] = {"target": target, "prune": prune, "engine": engine, "jobs": jobs}
-        local = not any(str(p).startswith("s3:") for p in paths)
-        if sys.stdout.isatty() and sys.stderr.isatty() and local and engine == "python":
-            result = _scan_with_progress(paths, chosen, on_error, options)
-        else:
-            result = scan(*paths, patterns=chosen, on_error=on_error, **options)  # type: ignore[arg-type]
-    if output == "json":
-        print(json.dumps(result.to_json()))
-    else:
-        width = max([len("records"), *map(len, result.matches)])
-        print(f"{'records':<{width}}  {result.records:>10}")
-        for name, count in result.matches.items():
-            print(f"{name:<{width}}  {count:>10}")
-    if result.report.skipped or result.report.ignored:
-        level = "warning" if result.report.skipped else "note"
-        print(f"signin-lab: {level}: {result.report.summary()}", file=sys.stderr)
-    return result
-
-
-def _scan_with_progress(
-    paths: list[str | Path], patterns: dict[str, str], on_error: str, options: dict[str, Any] | None = None
-) -> ScanResult:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from signin_lab.events.load import find_files
-
-    total = len(find_files(*paths)[0])
-    columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("scan", total=total)
-        return scan(
-            *paths,
-            patterns=patterns,
-            on_error=on_error,  # type: ignore[arg-type]
-            on_file=lambda _path: progress.advance(task),
-            **(options or {}),
-        )
+    chosen.update(parse_pattern_options(patterns))
+    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, target=target, prune=prune,
+                engine=engine, jobs=jobs)

@@ -1,4 +1,4 @@
-"""Blog sections 'CloudWatch Logs', 'metric filters' and 'alarms': log group, four filters, four alarms.
+"""Blog sections 'CloudWatch Logs', 'metric filters' and 'alarms': log group, one filter and one alarm per alert.
 
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.config import Alert
+from signin_lab.errors import SigninLabError
 from signin_lab.stack.changes import Change
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,10 +20,11 @@ SECTION = "CloudWatch"
 
 
 def _log_group(lab: Lab, cfg: LabConfig) -> dict[str, Any] | None:
-    logs = lab.client("logs")
-    for group in logs.describe_log_groups(logGroupNamePrefix=cfg.log_group_name).get("logGroups", []):
-        if group["logGroupName"] == cfg.log_group_name:
-            return dict(group)
+    pages = lab.client("logs").get_paginator("describe_log_groups").paginate(logGroupNamePrefix=cfg.log_group_name)
+    for page in pages:
+        for group in page.get("logGroups", []):
+            if group["logGroupName"] == cfg.log_group_name:
+                return dict(group)
     return None
 
 
@@ -47,18 +49,26 @@ def ensure_log_group(lab: Lab) -> list[Change]:
     return [Change(SECTION, "log group", cfg.log_group_name, state)]  # type: ignore[arg-type]
 
 
+def _own(alert: Alert, name: str) -> Any:
+    """A setting of a resolved alert (LabConfig.alerts fills every one)."""
+    value = getattr(alert, name)
+    if value is None and name != "default_value":
+        raise SigninLabError(f"alert {alert.key!r}: {name} is unset; use the alerts of LabConfig.alerts")
+    return value
+
+
 def metric_transformation(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
-    """metricValue 1 and, unless None, defaultValue 0, as the blog sets them.
+    """The alert's metricValue and, unless None, defaultValue (the blog: 1 and 0).
 
     https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html
     """
     t: dict[str, Any] = {
         "metricName": alert.metric_name,
-        "metricNamespace": alert.namespace,
-        "metricValue": cfg.metric_value,
+        "metricNamespace": _own(alert, "namespace"),
+        "metricValue": _own(alert, "metric_value"),
     }
-    if cfg.default_value is not None:
-        t["defaultValue"] = float(cfg.default_value)
+    if alert.default_value is not None:
+        t["defaultValue"] = float(alert.default_value)
     return t
 
 
@@ -91,7 +101,7 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
                 and _same_transformation(have["metricTransformations"][0], want):
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "unchanged"))
             continue
-        if have and lab.kind != "aws":
+        if have and lab.target.emulated:
             # moto 5.2 appends a second filter of the same name instead of replacing it
             # (AWS's PutMetricFilter replaces: "creates or updates a metric filter",
             # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
@@ -107,7 +117,7 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
 
 
 def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
-    """put_metric_alarm arguments: Sum over 300 s, 1 of 1, > 0, notify the alert's topic."""
+    """put_metric_alarm arguments from the alert's own settings (the blog: Sum over 300 s, 1 of 1, > 0)."""
     return {
         "AlarmName": alert.alarm_name,
         "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
@@ -117,13 +127,13 @@ def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
         "InsufficientDataActions": [],
         "MetricName": alert.metric_name,
         "Namespace": alert.namespace,
-        "Statistic": cfg.statistic,
-        "Period": cfg.period,
-        "EvaluationPeriods": cfg.evaluation_periods,
-        "DatapointsToAlarm": cfg.datapoints_to_alarm,
-        "Threshold": float(alert.threshold),
-        "ComparisonOperator": alert.comparison_operator,
-        "TreatMissingData": cfg.treat_missing_data,
+        "Statistic": _own(alert, "statistic"),
+        "Period": _own(alert, "period"),
+        "EvaluationPeriods": _own(alert, "evaluation_periods"),
+        "DatapointsToAlarm": _own(alert, "datapoints_to_alarm"),
+        "Threshold": float(_own(alert, "threshold")),
+        "ComparisonOperator": _own(alert, "comparison_operator"),
+        "TreatMissingData": _own(alert, "treat_missing_data"),
     }
 
 

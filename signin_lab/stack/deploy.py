@@ -66,7 +66,9 @@ def preflight(cfg: LabConfig) -> None:
         try:
             fp = FilterPattern(alert.pattern)
         except FilterPatternError as exc:
-            raise SigninLabError(f"metric filter {alert.filter_name!r}: invalid pattern: {exc}") from exc
+            raise SigninLabError(
+                f"alert {alert.key!r} (metric filter {alert.filter_name!r}): invalid pattern: {exc}", field="alerts"
+            ) from exc
         regexes += 1 if getattr(fp, "regex_count", 0) else 0
     # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
     if regexes > 5:
@@ -110,11 +112,12 @@ def _ensure_trail_with_retry(lab: Lab) -> list[Change]:
 
     from signin_lab.aws_errors import error_code
 
-    for attempt in range(6 if lab.kind == "aws" else 1):
+    real = not lab.target.emulated
+    for attempt in range(6 if real else 1):
         try:
             return cloudtrail.ensure_trail(lab)
         except Exception as exc:
-            if lab.kind != "aws" or error_code(exc) != "InvalidCloudWatchLogsRoleArnException" or attempt == 5:
+            if not real or error_code(exc) != "InvalidCloudWatchLogsRoleArnException" or attempt == 5:
                 raise
             time.sleep(5)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -123,11 +126,12 @@ def _ensure_trail_with_retry(lab: Lab) -> list[Change]:
 def teardown(lab: Lab, *, keep_logs: bool = False, delete_logs: bool | None = None) -> StackResult:
     """Remove everything deploy made, in reverse order; absent resources are fine.
 
-    The CIS alerts are removed too, whether or not this Lab's config has `cis` on. On real AWS
-    the audit records (bucket, log group) are deleted only with `delete_logs=True`.
+    Every configured alert's resources are removed, and the CIS alerts' too, whether or not this
+    Lab's config has `cis` on. Where the target keeps audit logs (real AWS) the bucket and the log
+    group are deleted only with `delete_logs=True`.
     """
     cfg = lab.config.replace(cis=True)
-    keep = keep_logs or (lab.kind == "aws" and delete_logs is not True)
+    keep = keep_logs or (lab.target.keeps_audit_logs and delete_logs is not True)
     result = StackResult("teardown")
     _run(result, "alarms", lambda: cloudwatch.delete_alarms(lab, cfg))
     _run(result, "metric filters", lambda: cloudwatch.delete_metric_filters(lab, cfg))

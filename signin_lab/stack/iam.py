@@ -73,14 +73,23 @@ def delete_role(lab: Lab, config: LabConfig | None = None) -> list[Change]:
     cfg = config or lab.config
     iam = lab.client("iam")
     try:
-        names = iam.list_role_policies(RoleName=cfg.role_name)["PolicyNames"]
+        names = [
+            name
+            for page in iam.get_paginator("list_role_policies").paginate(RoleName=cfg.role_name)
+            for name in page["PolicyNames"]
+        ]
     except Exception as exc:
         if not is_not_found(exc):
             raise
         return [Change(SECTION, "IAM role", cfg.role_name, "absent")]
     for name in names:
         iam.delete_role_policy(RoleName=cfg.role_name, PolicyName=name)
-    for attached in iam.list_attached_role_policies(RoleName=cfg.role_name)["AttachedPolicies"]:
-        iam.detach_role_policy(RoleName=cfg.role_name, PolicyArn=attached["PolicyArn"])
+    attached = [
+        policy["PolicyArn"]
+        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=cfg.role_name)
+        for policy in page["AttachedPolicies"]
+    ]
+    for arn in attached:
+        iam.detach_role_policy(RoleName=cfg.role_name, PolicyArn=arn)
     iam.delete_role(RoleName=cfg.role_name)
     return [Change(SECTION, "IAM role", cfg.role_name, "deleted")]

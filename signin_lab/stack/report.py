@@ -1,27 +1,29 @@
-"""Print a deploy or teardown result as a table in the terminal (rich)."""
+"""Deprecated: deploy/teardown tables moved to signin_lab.cli.render (kept for one release)."""
 
 from __future__ import annotations
 
-from signin_lab.stack.deploy import StackResult
+import warnings
+from typing import TYPE_CHECKING, Any
 
-_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "kept": "cyan", "unchanged": "dim", "absent": "dim"}
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.stack.deploy import StackResult
 
-
-def render(result: StackResult) -> None:
-    """A table of every resource and what happened to it, then the one-line summary."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"signin-lab {result.operation}")
-    for col in ("section", "resource", "name", "action", "detail"):
-        table.add_column(col)
-    for c in result.changes:
-        style = _STYLE.get(c.action, "")
-        table.add_row(c.section, c.kind, c.name, f"[{style}]{c.action}[/]" if style else c.action, c.detail)
-    console = Console()
-    console.print(table)
-    console.print(result.summary())
+_MOVED = {"render", "print_deploy", "print_teardown"}
 
 
-print_deploy = render
-print_teardown = render
+def _render(result: StackResult) -> None:
+    from signin_lab.cli.render import stack_result, terminal
+
+    stack_result(terminal(), result)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        warnings.warn(
+            f"signin_lab.stack.report.{name} moved to signin_lab.cli.render.stack_result"
+            "(console, result)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _render
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

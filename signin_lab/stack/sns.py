@@ -1,4 +1,4 @@
-"""Blog section 'SNS': one topic per alert, an email subscription on each, SMS on root success.
+"""Blog section 'SNS': one topic per alert, an email subscription on each, SMS on the alerts with `sms`.
 
 https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html
 https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html
@@ -20,6 +20,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.lab import Lab
 
 SECTION = "SNS"
+
+
+def is_confirmed(subscription_arn: str) -> bool:
+    """A subscription that can be unsubscribed: its ARN is an ARN in any partition (aws, aws-cn,
+    aws-us-gov), not "PendingConfirmation" or "Deleted"; parsed by botocore's ArnParser.
+
+    https://docs.aws.amazon.com/sns/latest/api/API_Subscription.html
+    """
+    from botocore.utils import ArnParser, InvalidArnException
+
+    try:
+        ArnParser().parse_arn(subscription_arn)
+    except InvalidArnException:
+        return False
+    return True
 
 
 def _existing_topics(lab: Lab) -> set[str]:
@@ -82,7 +97,7 @@ def ensure_topics(lab: Lab) -> list[Change]:
         # An email or number that changed since the last deploy: remove the stale subscription.
         for (protocol, endpoint), sub in have.items():
             stale = protocol in ("email", "sms") and (protocol, endpoint) not in want
-            if stale and sub["SubscriptionArn"].startswith("arn:"):  # pending ones cannot be unsubscribed
+            if stale and is_confirmed(sub["SubscriptionArn"]):  # pending ones cannot be unsubscribed
                 sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
                 label = f"{alert.topic_name} -> {protocol}:{endpoint}"
                 changes.append(Change(SECTION, "subscription", label, "deleted"))
@@ -101,7 +116,7 @@ def delete_topics(lab: Lab, config: LabConfig | None = None) -> list[Change]:
             changes.append(Change(SECTION, "SNS topic", alert.topic_name, "absent"))
             continue
         for sub in subscriptions(lab, arn):
-            if sub["SubscriptionArn"].startswith("arn:"):
+            if is_confirmed(sub["SubscriptionArn"]):
                 try:
                     sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
                 except Exception as exc:

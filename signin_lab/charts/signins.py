@@ -1,41 +1,26 @@
-"""matplotlib figures for notebooks and the CLI; each function returns a Figure (no GUI needed).
-
-Figures are built with `matplotlib.figure.Figure`, not pyplot, so nothing opens a window and no
-backend has to be chosen; `fig.savefig("x.png")` works everywhere. matplotlib is imported inside
-each function so `import signin_lab` stays light. Sign-in charts take `signins_frame` output.
-"""
+"""Sign-in charts: each takes a `signins_frame` and returns a Figure (see charts/figure.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from signin_lab.charts.figure import LEGEND_SIZE, empty, new_figure
+from signin_lab.charts.palette import OTHER, OUTCOME_COLOURS, SERIES_COLOURS
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
-#: Colours by outcome: failures warm, successes cool; root darker than IAM.
-_SERIES_COLOURS = {
-    ("Failure", "Root"): "#b2182b",
-    ("Failure", "IAMUser"): "#ef8a62",
-    ("Success", "Root"): "#2166ac",
-    ("Success", "IAMUser"): "#67a9cf",
-}
-_OUTCOME_COLOURS = {"Failure": "#d6604d", "Success": "#4393c3"}
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_NOTHING = "no console sign-ins"
 
 
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
+    return new_figure((width, height))
 
 
 def _empty(fig: Figure, title: str) -> Figure:
-    ax = fig.add_subplot()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, "no console sign-ins", ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    return fig
+    return empty(fig, title, _NOTHING)
 
 
 def _auto_freq(frame: pd.DataFrame) -> str:
@@ -70,13 +55,13 @@ def signins_over_time(frame: pd.DataFrame, *, freq: str | None = None) -> Figure
     ax = fig.add_subplot()
     for column in sorted(counts.columns):
         outcome, _, user_type = column.partition(" ")
-        colour = _SERIES_COLOURS.get((outcome, user_type))
+        colour = SERIES_COLOURS.get((outcome, user_type))
         ax.step(counts.index, counts[column], where="post", label=column, color=colour)
     ax.set_title(title)
     ax.set_xlabel(f"time (UTC), {freq} bins")
     ax.set_ylabel("sign-ins")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper left", fontsize=LEGEND_SIZE)
     fig.autofmt_xdate()
     return fig
 
@@ -125,14 +110,14 @@ def _top_bars(frame: pd.DataFrame, column: str, n: int, title: str, width: int) 
             table[outcome],
             left=left,
             label=outcome,
-            color=_OUTCOME_COLOURS.get(outcome, "#999999"),
+            color=OUTCOME_COLOURS.get(outcome, OTHER),
         )
         left = table[outcome] if left is None else left + table[outcome]
     # Positions, not category labels: two long agents may shorten to the same text.
     ax.set_yticks(positions, [_shorten(str(v), width) for v in table["value"]])
     ax.set_title(title)
     ax.set_xlabel("sign-ins")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="lower right", fontsize=LEGEND_SIZE)
     return fig
 
 
@@ -158,19 +143,10 @@ SIGNIN_CHARTS = {
     "top_user_agents": top_user_agents,
 }
 
-# Charts from other parts of the kit are re-exported below.
-from signin_lab.costs.charts import cost_curve, stacked_bars  # cost breakdown, cost against scale
-from signin_lab.emulator.charts import (
-    dashboard as alarm_dashboard,  # green/red/grey bands per alarm
-)
-
 __all__ = [
     "SIGNIN_CHARTS",
-    "alarm_dashboard",
-    "cost_curve",
     "signin_heatmap",
     "signins_over_time",
-    "stacked_bars",
     "top_source_ips",
     "top_user_agents",
 ]

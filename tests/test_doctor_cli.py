@@ -1,0 +1,102 @@
+"""`signin-lab doctor` and the doctor's safety: read-only calls, exit statuses, text and JSON output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from signin_lab import Lab
+from signin_lab.cli import main
+from signin_lab.doctor import doctor
+
+READ_ONLY = ("Describe", "Get", "List")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(["doctor", *args])
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_doctor_makes_only_read_calls(deployed: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every API call the doctor makes, on every client the lab hands out, is a Describe, Get or List."""
+    key = deployed.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    topic = f"arn:aws:sns:eu-west-1:{deployed.config.account_id}:signin-console-success-root"
+    deployed.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue=key)
+    events = deployed.client("events", "us-east-1")
+    events.put_rule(Name="signin", EventPattern=json.dumps({"source": ["aws.signin"]}))
+    events.put_targets(Rule="signin", Targets=[{"Id": "sns", "Arn": topic}])
+    calls: list[str] = []
+    hooked: set[int] = set()
+    make = deployed.target.client
+
+    def client(service: str, region: str | None = None) -> Any:
+        c = make(service, region)
+        if id(c) not in hooked:
+            hooked.add(id(c))
+            c.meta.events.register("before-call.*.*", lambda model, **kw: calls.append(model.name))
+        return c
+
+    monkeypatch.setattr(deployed.target, "client", client)
+    doctor(deployed)
+    assert [] == [op for op in calls if not op.startswith(READ_ONLY)]
+    assert {"DescribeTrails", "GetKeyPolicy", "ListTargetsByRule", "GetSMSAttributes"} <= set(calls)
+
+
+def test_reader_refuses_a_write() -> None:
+    """The reader the doctor reads through refuses any operation that is not a read."""
+    from signin_lab.doctor.reader import Reader
+
+    with Lab.moto() as lab, pytest.raises(AssertionError, match="only reads"):
+        Reader(lab).call("sns", "publish", TopicArn="x", Message="y")
+
+
+def test_cli_healthy_moto_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    """In-process moto: the blog's stack is deployed, every alert reaches its subscribers, exit 0."""
+    rc, out, _ = _run(capsys)
+    assert (0, "all 4 alert(s) can reach their subscribers") == (rc, out.strip().splitlines()[-1])
+
+
+def test_cli_json_is_the_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json prints the diagnosis: ok, one headline per alert, the findings."""
+    rc, out, _ = _run(capsys, "--format", "json", "--alert", "failure-iam")
+    data = json.loads(out)
+    assert (0, True, {"failure-iam": None}) == (rc, data["ok"], data["headlines"])
+
+
+def test_cli_unknown_alert_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown --alert is bad input: one line on stderr, exit 2."""
+    rc, _, err = _run(capsys, "--alert", "nope")
+    assert (2, 1) == (rc, len(err.strip().splitlines()))
+
+
+def test_cli_broken_records_exit_two(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """--records naming a file that is not CloudTrail is bad input, exit 2."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json")
+    rc, _, err = _run(capsys, "--records", str(bad))
+    assert (2, True) == (rc, err.startswith("signin-lab: error:"))
+
+
+def test_cli_broken_alert_exits_one_with_headline(server_lab: Lab, moto_server: Any,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """On a moto server with alarm actions disabled, the text names the broken link and its fix; exit 1."""
+    server_lab.deploy(email="you@example.com", sms="+447700900123")
+    server_lab.client("cloudwatch").disable_alarm_actions(AlarmNames=["signin-console-success-root"])
+    rc, out, _ = _run(capsys, "--target", moto_server.url, "--alert", "success-root")
+    lines = out.splitlines()  # the in-test moto server prints its own notes to stdout too
+    assert (1, "success-root: BROKEN at action: alarm.actions-enabled") == (rc, next(x for x in lines if x.startswith("success-root")))
+    assert "  fix (cli): aws cloudwatch enable-alarm-actions --alarm-names signin-console-success-root" in lines
+
+
+def test_text_names_the_first_link_at_risk(deployed: Lab) -> None:
+    """An alert that still reaches its subscribers but has a link at risk shows that link and its fix."""
+    from signin_lab.cli.doctor import render_text
+
+    deployed.client("cloudtrail").update_trail(Name="events-management", IsMultiRegionTrail=False)
+    lines = render_text(doctor(deployed, alert="success-iam")).splitlines()
+    assert ["success-iam: reaches its subscribers (1 link(s) at risk)", "  at risk: trail.multi-region: Root"] == [
+        lines[0], lines[1][:len("  at risk: trail.multi-region: Root")]]
