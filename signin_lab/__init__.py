@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.compare import compare_designs
     from signin_lab.config import LabConfig
     from signin_lab.doctor import doctor
     from signin_lab.lab import Lab
 
-__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__", "doctor"]
+__all__ = ["Lab", "LabConfig", "SigninLabError", "__version__", "compare_designs", "doctor"]
 __version__ = "0.1.0"
 
 
@@ -32,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from signin_lab.doctor import doctor
 
         return doctor
+    if name == "compare_designs":
+        from signin_lab.compare import compare_designs
+
+        return compare_designs
     raise AttributeError(f"module 'signin_lab' has no attribute {name!r}")

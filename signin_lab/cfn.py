@@ -152,7 +152,7 @@ def template_dict(config: LabConfig | None = None) -> dict[str, Any]:
             "Properties": {
                 "RoleName": cfg.role_name,
                 "Description": iam.ROLE_DESCRIPTION,
-                "AssumeRolePolicyDocument": policies.cloudtrail_trust_policy(),
+                "AssumeRolePolicyDocument": _sub_account_region(policies.cloudtrail_trust_policy(cfg), cfg),
                 "Policies": [
                     {
                         "PolicyName": iam.INLINE_POLICY,

@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: The environment variable that chooses the target: moto (default) | http(s)://... | aws
 TARGET_ENV = "SIGNIN_LAB_TARGET"
 REGION_ENV = "SIGNIN_LAB_REGION"
+#: A classroom learner's account on the moto server SIGNIN_LAB_TARGET names (`signin-lab serve --learners`).
+ACCOUNT_ENV = "SIGNIN_LAB_ACCOUNT"
 
 
 class Lab:
@@ -41,10 +43,13 @@ class Lab:
         return cls(Target.moto(region), config)
 
     @classmethod
-    def endpoint(cls, url: str, region: str = "eu-west-1", config: LabConfig | None = None) -> Lab:
-        """A moto server, e.g. a classroom's `signin-lab serve`; fake credentials."""
+    def endpoint(
+        cls, url: str, region: str = "eu-west-1", config: LabConfig | None = None, *, account: str | None = None
+    ) -> Lab:
+        """A moto server, e.g. a classroom's `signin-lab serve`; fake credentials. `account` (12
+        digits, from the roster of `serve --learners`) scopes every call to that learner's account."""
         LabConfig(region=region)
-        return cls(Target.endpoint(url, region), config)
+        return cls(Target.endpoint(url, region, account=account), config)
 
     @classmethod
     def aws(
@@ -72,23 +77,28 @@ class Lab:
         *,
         confirm: bool = False,
         config: LabConfig | None = None,
+        account: str | None = None,
     ) -> Lab:
         """The lab on the target named by `value` ("moto", an http(s):// moto server URL, or
-        "aws", which needs `confirm=True`), parsed by `Target.parse`; for the CLI's --target."""
+        "aws", which needs `confirm=True`), parsed by `Target.parse`; for the CLI's --target.
+        `account` scopes a moto server target to one learner's account."""
         LabConfig(region=region)  # validates the region before moto starts
-        return cls(Target.parse(value, region, confirm_aws=confirm), config)
+        return cls(Target.parse(value, region, confirm_aws=confirm, account=account), config)
 
     @classmethod
     def from_env(cls, config: LabConfig | None = None) -> Lab:
-        """The target named by SIGNIN_LAB_TARGET: `moto` (default), an http(s) URL, or `aws`."""
+        """The target named by SIGNIN_LAB_TARGET: `moto` (default), an http(s) URL, or `aws`;
+        on a moto server, SIGNIN_LAB_ACCOUNT (12 digits) is the learner's account."""
         value = os.environ.get(TARGET_ENV, "moto").strip() or "moto"
+        account = os.environ.get(ACCOUNT_ENV, "").strip() or None
         region = os.environ.get(REGION_ENV, "").strip() or (config.region if config else "eu-west-1")
         LabConfig(region=region)
         try:
             # Naming `aws` in the environment is the explicit choice the design asks for.
-            target = Target.parse(value, region, confirm_aws=True)
+            target = Target.parse(value, region, confirm_aws=True, account=account)
         except SigninLabError as exc:
-            raise SigninLabError(f"{TARGET_ENV}: {exc}", field=exc.field) from None
+            where = ACCOUNT_ENV if exc.field == "account" else TARGET_ENV
+            raise SigninLabError(f"{where}: {exc}", field=exc.field) from None
         if target.needs_confirmation:
             target.profile = os.environ.get("AWS_PROFILE")
         return cls(target, config)
@@ -114,8 +124,13 @@ class Lab:
         return self._config
 
     def configure(self, **overrides: Any) -> LabConfig:
-        """Change configuration fields (validated); returns the new configuration."""
-        self._config = self.config.replace(**overrides)
+        """Change configuration fields (validated, filter patterns compiled); returns the new
+        configuration. Refused input leaves the configuration as it was."""
+        from signin_lab.stack.deploy import preflight
+
+        candidate = self.config.replace(**overrides)
+        preflight(candidate)
+        self._config = candidate
         return self._config
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -133,9 +148,15 @@ class Lab:
             ) from exc
 
     # -- the steps -----------------------------------------------------------------------------
-    def deploy(self, email: str | None = None, sms: str | None = None, **overrides: Any) -> DeployResult:
-        """Build the blog's whole stack (idempotent); overrides are LabConfig fields."""
+    def deploy(self, email: str | None = None, sms: str | None = None, design: str = "blog",
+               **overrides: Any) -> DeployResult:
+        """Build the blog's whole stack (idempotent); overrides are LabConfig fields.
+
+        `design`: "blog" (default), "eventbridge" (stack/eventbridge.py) or "both"."""
+        from signin_lab.stack import eventbridge
         from signin_lab.stack.deploy import deploy, preflight
+
+        eventbridge.check_design(design)
 
         if email is not None:
             overrides["email"] = email
@@ -144,17 +165,30 @@ class Lab:
         candidate = self.config.replace(**overrides) if overrides else self.config
         preflight(candidate)  # before any call; refused input leaves the configuration as it was
         self._config = candidate
-        return deploy(self)
+        if design == "eventbridge":
+            return eventbridge.deploy(self)
+        result = deploy(self)
+        if design == "both":
+            result.changes.extend(eventbridge.deploy(self).changes)
+        return result
 
-    def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None) -> TeardownResult:
+    def teardown(self, keep_logs: bool = False, delete_logs: bool | None = None,
+                 design: str = "blog") -> TeardownResult:
         """Remove everything deploy made, in reverse order; safe on a partial stack and twice.
 
         On real AWS the trail's bucket (audit records) is deleted only with `delete_logs=True`;
-        `keep_logs=True` keeps the bucket and its objects on every target.
+        `keep_logs=True` keeps the bucket and its objects on every target. `design` as in deploy.
         """
+        from signin_lab.stack import eventbridge
         from signin_lab.stack.deploy import teardown
 
-        return teardown(self, keep_logs=keep_logs, delete_logs=delete_logs)
+        eventbridge.check_design(design)
+        if design == "eventbridge":
+            return eventbridge.teardown(self)
+        result = teardown(self, keep_logs=keep_logs, delete_logs=delete_logs)
+        if design == "both":
+            result.changes.extend(eventbridge.teardown(self).changes)
+        return result
 
     @property
     def emulator(self) -> Emulator:

@@ -11,6 +11,7 @@ https://docs.getmoto.org/en/latest/docs/getting_started.html#how-do-i-avoid-test
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -27,6 +28,11 @@ FAKE_CREDENTIALS = {
 }
 #: moto's default account id (https://docs.getmoto.org/en/latest/docs/multi_account.html).
 MOTO_ACCOUNT_ID = "123456789012"
+#: The header moto's server reads to choose the account of a request when MOTO_ACCOUNT_ID is not
+#: set (moto/core/responses.py `get_current_account`, "PRIO 2";
+#: https://docs.getmoto.org/en/latest/docs/multi_account.html).
+ACCOUNT_HEADER = "x-moto-account-id"
+_ACCOUNT = re.compile(r"[0-9]{12}")
 #: What `Target.parse` accepts, for messages and the CLI's help.
 TARGET_CHOICES = "'moto', an http(s)://host:port moto server URL, or 'aws'"
 
@@ -45,6 +51,13 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
+def check_account(value: object, where: str = "account") -> str:
+    """`value` if it is an AWS account id (12 digits, nothing else), else a SigninLabError."""
+    if not isinstance(value, str) or not _ACCOUNT.fullmatch(value):
+        raise SigninLabError(f"{where} {value!r}: an AWS account id is 12 digits", field="account")
+    return value
+
+
 @dataclass
 class Target:
     """One place to send boto3 calls, with the region they go to."""
@@ -53,6 +66,7 @@ class Target:
     region: str
     endpoint_url: str | None = None
     profile: str | None = None
+    account: str | None = None
     _mock: Any = field(default=None, repr=False)
     _env: Any = field(default=None, repr=False)
     _session: Any = field(default=None, repr=False)
@@ -65,10 +79,21 @@ class Target:
 
     # -- the one parser ------------------------------------------------------------------------
     @classmethod
-    def parse(cls, value: str, region: str, *, confirm_aws: bool = False) -> Target:
+    def parse(
+        cls, value: str, region: str, *, confirm_aws: bool = False, account: str | None = None
+    ) -> Target:
         """The target named by `value`: "moto" (starts in-process moto), an http(s)://host:port
-        moto server URL, or "aws" (refused unless `confirm_aws`: it reaches a real account)."""
+        moto server URL, or "aws" (refused unless `confirm_aws`: it reaches a real account).
+
+        `account` (12 digits) scopes every call to that account of a moto server (a classroom
+        learner's); it is refused on the other kinds, whose account is not chosen by the caller.
+        """
         kind = cls.kind_of(value)
+        if account is not None and kind != "endpoint":
+            raise SigninLabError(
+                f"account {account!r}: only a moto server (http(s)://host:port) target takes an account",
+                field="account",
+            )
         if kind == "moto":
             return cls.moto(region)
         if kind == "aws":
@@ -79,7 +104,7 @@ class Target:
                     field="target",
                 )
             return cls.aws(region)
-        return cls.endpoint(value.strip(), region)
+        return cls.endpoint(value.strip(), region, account=account)
 
     @staticmethod
     def kind_of(value: str) -> TargetKind:
@@ -126,8 +151,14 @@ class Target:
         return cls(kind="moto", region=region, _mock=moto, _env=env)
 
     @classmethod
-    def endpoint(cls, url: str, region: str) -> Target:
-        """A moto server (`signin-lab serve`); fake credentials, every call to `url`."""
+    def endpoint(cls, url: str, region: str, account: str | None = None) -> Target:
+        """A moto server (`signin-lab serve`); fake credentials, every call to `url`.
+
+        With `account` (12 digits), every request carries moto's `x-moto-account-id` header, so
+        a classroom's learners each work in their own account on one server.
+        """
+        if account is not None:
+            account = check_account(account)
         try:
             parsed = urlsplit(url)
             parsed.port  # noqa: B018 - raises ValueError on a bad port
@@ -141,7 +172,7 @@ class Target:
                 "remove them",
                 field="target",
             )
-        return cls(kind="endpoint", region=region, endpoint_url=url.rstrip("/"))
+        return cls(kind="endpoint", region=region, endpoint_url=url.rstrip("/"), account=account)
 
     @classmethod
     def aws(cls, region: str, profile: str | None = None) -> Target:
@@ -181,7 +212,9 @@ class Target:
 
     @property
     def label(self) -> str:
-        """How messages name this target: "moto", the server URL, or "aws"."""
+        """How messages name this target: "moto", the server URL (with the account), or "aws"."""
+        if self.endpoint_url and self.account:
+            return f"{redact(self.endpoint_url)} (account {self.account})"
         return self.endpoint_url or self.kind
 
     # -- clients -----------------------------------------------------------------------------
@@ -209,8 +242,15 @@ class Target:
             kwargs: dict[str, Any] = {"region_name": region or self.region}
             if self.endpoint_url:
                 kwargs["endpoint_url"] = self.endpoint_url
-            self._clients[key] = self.session().client(service, **kwargs)
+            client = self.session().client(service, **kwargs)
+            if self.account is not None:
+                client.meta.events.register("before-sign.*.*", self._scope_to_account)
+            self._clients[key] = client
         return self._clients[key]
+
+    def _scope_to_account(self, request: Any, **_: Any) -> None:
+        """botocore `before-sign` hook: the learner's account on every request to the server."""
+        request.headers[ACCOUNT_HEADER] = self.account
 
     def close(self) -> None:
         """Stop in-process moto (its state is dropped)."""

@@ -114,7 +114,7 @@ def test_resolved_policies_are_the_kits_policies(name: str) -> None:
     cfg = CONFIGS[name].replace(account_id="444455556666")
     res = resolve(template_dict(CONFIGS[name]), account_id="444455556666", region=cfg.region)
     role = _by_type(res, "AWS::IAM::Role")[0]
-    assert policies.cloudtrail_trust_policy() == role["AssumeRolePolicyDocument"]
+    assert policies.cloudtrail_trust_policy(cfg) == role["AssumeRolePolicyDocument"]
     assert policies.cloudtrail_logs_policy(cfg) == role["Policies"][0]["PolicyDocument"]
     assert policies.trail_bucket_policy(cfg) == _by_type(res, "AWS::S3::BucketPolicy")[0]["PolicyDocument"]
     topic_policies = [p["PolicyDocument"] for p in _by_type(res, "AWS::SNS::TopicPolicy")]

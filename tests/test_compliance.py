@@ -51,30 +51,46 @@ def cis_state() -> AccountState:
         return collect(lab)
 
 
+@pytest.fixture(scope="module")
+def blog_findings() -> Findings:
+    """check() on the blog's stack, deployed and checked once: the tests using it only read it."""
+    with Lab.moto() as lab:
+        lab.deploy(email=EMAIL, sms=SMS)
+        return check(lab)
+
+
+@pytest.fixture(scope="module")
+def cis_findings() -> Findings:
+    """check() on a cis=True stack, deployed and checked once: the tests using it only read it."""
+    with Lab.moto() as lab:
+        lab.deploy(email=EMAIL, sms=SMS, cis=True)
+        return check(lab)
+
+
 def _state(base: AccountState) -> AccountState:
     return copy.deepcopy(base)
 
 
 # -- Security Hub's verdict, on moto -------------------------------------------------------------
-def test_blogs_setup_fails_all_three(deployed: Lab) -> None:
+def test_blogs_setup_fails_all_three(blog_findings: Findings) -> None:
     """The blog's four filters are not the CIS patterns, so all three controls fail on the filter step."""
-    assert {c: ("FAILED", "CLOUDTRAIL_METRIC_FILTER_NOT_VALID") for c in CONTROLS} == _statuses(check(deployed))
+    assert {c: ("FAILED", "CLOUDTRAIL_METRIC_FILTER_NOT_VALID") for c in CONTROLS} == _statuses(blog_findings)
 
 
-def test_blogs_failure_names_the_required_pattern(deployed: Lab) -> None:
+def test_blogs_failure_names_the_required_pattern(blog_findings: Findings) -> None:
     """The reason names the trail, the log group and the exact pattern Security Hub wants."""
-    f = _by_control(check(deployed))["CloudWatch.6"]
+    f = _by_control(blog_findings)["CloudWatch.6"]
     assert TRAIL in f.reason and LOG_GROUP in f.reason and CIS_PATTERNS["CloudWatch.6"] in f.reason
 
 
-def test_cis_deploy_passes_all_three(cis_lab: Lab) -> None:
+def test_cis_deploy_passes_all_three(cis_findings: Findings) -> None:
     """deploy(cis=True) passes CloudWatch.1, .3 and .6."""
-    assert {c: ("PASSED", None) for c in CONTROLS} == _statuses(check(cis_lab))
+    assert {c: ("PASSED", None) for c in CONTROLS} == _statuses(cis_findings)
 
 
-def test_passing_finding_names_the_whole_chain(cis_lab: Lab) -> None:
+def test_passing_finding_names_the_whole_chain(cis_findings: Findings) -> None:
     """A PASSED finding records the trail, log group, filter, alarm and topic it followed."""
-    f = _by_control(check(cis_lab))["CloudWatch.1"]
+    f = _by_control(cis_findings)["CloudWatch.1"]
     name = CIS_NAMES["CloudWatch.1"]
     topic = f"arn:aws:sns:eu-west-1:123456789012:{name}"
     assert (TRAIL, LOG_GROUP, name, name, topic) == (f.trail, f.log_group, f.metric_filter, f.alarm, f.topic)
@@ -325,16 +341,16 @@ def test_cis_failure_pattern_misses_a_wrong_user_name(cis_state: AccountState) -
     ) == f.cis_pattern_misses
 
 
-def test_blog_failure_filter_catches_the_wrong_user_name(deployed: Lab) -> None:
+def test_blog_failure_filter_catches_the_wrong_user_name(blog_findings: Findings) -> None:
     """The blog's failure-iam filter catches the wrong-user-name failure that the CIS pattern misses."""
-    f = _by_control(check(deployed))["CloudWatch.6"]
+    f = _by_control(blog_findings)["CloudWatch.6"]
     assert ("signin-console-failure-iam",) == f.caught_by["Sign-in failure caused by incorrect user name"]
     assert () == f.missed
 
 
-def test_blog_setup_misses_root_activity_other_than_signin(deployed: Lab) -> None:
+def test_blog_setup_misses_root_activity_other_than_signin(blog_findings: Findings) -> None:
     """The blog's filters only see root sign-ins: root MFA and password changes are missed, and the reason says so."""
-    f = _by_control(check(deployed))["CloudWatch.1"]
+    f = _by_control(blog_findings)["CloudWatch.1"]
     assert ("Root user, MFA changed", "Root user, password changed") == f.missed
     assert "Root user, password changed" in f.reason
 
@@ -360,16 +376,16 @@ def test_no_filters_means_everything_missed(lab: Lab) -> None:
     assert "no metric filter" in f.notes[0]
 
 
-def test_finding_frame_lists_each_intended_scenario(deployed: Lab) -> None:
+def test_finding_frame_lists_each_intended_scenario(blog_findings: Findings) -> None:
     """Finding.frame has one row per intended scenario, with the filters that catch it."""
-    f = _by_control(check(deployed))["CloudWatch.6"]
+    f = _by_control(blog_findings)["CloudWatch.6"]
     frame = f.frame()
     assert (["scenario", "caught", "caught_by", "cis_pattern_catches"], len(f.intended)) == (list(frame.columns), len(frame))
 
 
-def test_findings_frame_has_one_row_per_control(deployed: Lab) -> None:
+def test_findings_frame_has_one_row_per_control(blog_findings: Findings) -> None:
     """Findings.frame has the three controls in order with their statuses."""
-    frame = check(deployed).frame()
+    frame = blog_findings.frame()
     assert (list(CONTROLS), ["FAILED"] * 3) == (list(frame["control"]), list(frame["status"]))
 
 

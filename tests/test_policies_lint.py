@@ -30,7 +30,7 @@ def _all_policies() -> list[tuple[str, str, dict[str, Any]]]:
     """(id, kind, document) for every policy signin_lab.stack.policies writes, in every config."""
     out: list[tuple[str, str, dict[str, Any]]] = []
     for label, cfg in CONFIGS.items():
-        out.append((f"{label}:trust", "trust", policies.cloudtrail_trust_policy()))
+        out.append((f"{label}:trust", "trust", policies.cloudtrail_trust_policy(cfg)))
         out.append((f"{label}:logs", "identity", policies.cloudtrail_logs_policy(cfg)))
         out.append((f"{label}:bucket", "bucket", policies.trail_bucket_policy(cfg)))
         for alert in cfg.alerts:

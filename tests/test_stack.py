@@ -96,7 +96,7 @@ def test_policies_read_back(deployed: Lab) -> None:
     cfg = deployed.config
     iam = deployed.client("iam")
     role = iam.get_role(RoleName=cfg.role_name)["Role"]
-    assert cloudtrail_trust_policy() == role["AssumeRolePolicyDocument"]
+    assert cloudtrail_trust_policy(cfg) == role["AssumeRolePolicyDocument"]
     inline = iam.get_role_policy(RoleName=cfg.role_name, PolicyName="CloudTrail-CloudWatchLogs-Signin-Console-Policy")
     assert cloudtrail_logs_policy(cfg) == inline["PolicyDocument"]
     s3 = deployed.client("s3")

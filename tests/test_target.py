@@ -122,3 +122,39 @@ def test_moto_ignores_a_missing_profile_and_restores_it(monkeypatch: pytest.Monk
     with Lab.moto() as lab:
         topics = lab.client("sns").list_topics()["Topics"]
     assert ([], "no-such-profile-here") == (topics, os.environ["AWS_PROFILE"])
+
+
+def test_endpoint_account_must_be_12_digits() -> None:
+    """An endpoint account of 13 digits is refused on the account field."""
+    from signin_lab.errors import SigninLabError
+    from signin_lab.target import Target
+
+    with pytest.raises(SigninLabError) as info:
+        Target.endpoint("http://127.0.0.1:5000", "eu-west-1", account="1000000000011")
+    assert "account" == info.value.field
+
+
+def test_endpoint_account_with_a_newline_is_refused() -> None:
+    """A trailing newline does not pass the account check (fullmatch)."""
+    from signin_lab.errors import SigninLabError
+    from signin_lab.target import Target
+
+    with pytest.raises(SigninLabError):
+        Target.endpoint("http://127.0.0.1:5000", "eu-west-1", account="100000000001\n")
+
+
+def test_account_on_real_aws_is_refused() -> None:
+    """Target.parse refuses an account for "aws": the caller's credentials choose it."""
+    from signin_lab.errors import SigninLabError
+    from signin_lab.target import Target
+
+    with pytest.raises(SigninLabError, match="only a moto server"):
+        Target.parse("aws", "eu-west-1", confirm_aws=True, account="100000000001")
+
+
+def test_label_names_the_learners_account() -> None:
+    """A learner's target is labelled with the server URL and the account."""
+    from signin_lab.target import Target
+
+    target = Target.endpoint("http://127.0.0.1:5000", "eu-west-1", account="100000000001")
+    assert "http://127.0.0.1:5000 (account 100000000001)" == target.label

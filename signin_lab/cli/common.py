@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ OPTION_FOR_FIELD: dict[str, str] = {
     "port": "--port",
     "host": "--host",
     "target": "--target",
+    "learners": "--learners",
+    "account": "SIGNIN_LAB_ACCOUNT",
 }
 
 
@@ -62,6 +65,13 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 yes_option = click.option("--yes", is_flag=True, help="Do not ask before changing a real AWS account.")
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=1 << 30,  # signin_lab.events.load.MAX_BYTES (1 GiB), not imported here to start fast
+    show_default=True,
+    help="The most one file may hold once decompressed (a gzip bomb stops here).",
+)
 on_error_option = click.option(
     "--on-error",
     type=click.Choice(["raise", "skip"]),
@@ -76,8 +86,10 @@ def open_lab(target: str | None, region: str, *, yes: bool = False, changes: boo
     AWS), ask before anything that changes the account.
 
     Use it as a context manager (`with open_lab(...) as lab:`) so in-process moto is stopped.
+    SIGNIN_LAB_ACCOUNT (a classroom learner's account, from `serve --learners`) scopes a moto
+    server target to that account.
     """
-    from signin_lab.lab import Lab
+    from signin_lab.lab import ACCOUNT_ENV, Lab
     from signin_lab.target import Target
 
     value = (target or "moto").strip()
@@ -91,7 +103,8 @@ def open_lab(target: str | None, region: str, *, yes: bool = False, changes: boo
             abort=True,
         )
     # Naming the target on the command line is the explicit choice; changes were confirmed above.
-    return Lab.open(value, region, confirm=True)
+    account = os.environ.get(ACCOUNT_ENV, "").strip() or None
+    return Lab.open(value, region, confirm=True, account=account)
 
 
 def option_for(exc: BaseException) -> str | None:

@@ -63,6 +63,7 @@ from signin_lab.compliance.semantic import (
     scenarios,
     semantic_verdict,
 )
+from signin_lab.compliance.versions import VersionReport, by_version, check_versions
 from signin_lab.config import CIS_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,7 +152,10 @@ __all__ = [
     "Findings",
     "ReasonCode",
     "Status",
+    "VersionReport",
+    "by_version",
     "check",
+    "check_versions",
     "collect",
     "evaluate",
     "log_group_name",

@@ -356,8 +356,14 @@ class Report:
 
 
 def _line(price: Price, quantity: float, free: float, note: str = "") -> Line:
+    """One line of the bill; a tiered price (custom metrics) bills each unit at its tier's rate,
+    the free units being the month's first (`Price.cost`); unit_price is then the average."""
     free = min(quantity, max(0.0, free))
     billable = quantity - free
+    usd = price.cost(free, quantity)
+    unit_price = usd / billable if price.tiers and billable > 0 else price.unit_price
+    if price.tiers and billable > price.tiers[0][0]:  # type: ignore[operator]
+        note = "; ".join(filter(None, [note, "tiered price: average per unit shown"]))
     return Line(
         service=price.service,
         item=price.item,
@@ -365,8 +371,8 @@ def _line(price: Price, quantity: float, free: float, note: str = "") -> Line:
         free=free,
         billable=billable,
         unit=price.unit,
-        unit_price=price.unit_price,
-        usd=billable * price.unit_price,
+        unit_price=unit_price,
+        usd=usd,
         source=price.source,
         price_label=price.label,
         key=price.key,

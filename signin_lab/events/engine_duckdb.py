@@ -6,6 +6,9 @@ Each file is `{"Records": [...]}`; DuckDB's `read_json` reads it with `Records` 
 DuckDB's default maximum object size is 16 MiB and CloudTrail files can be larger, so the limit
 is raised (https://duckdb.org/docs/stable/data/json/loading_json: `maximum_object_size`).
 s3:// objects are fetched one at a time into a temporary folder (disk, not memory) first.
+The decompression cap (`max_bytes`) holds here too: a file whose size, or gzip trailer, is above
+it is refused before DuckDB reads anything, and `maximum_object_size` never exceeds it, so a
+gzip whose trailer understates its size is stopped by DuckDB itself.
 """
 
 from __future__ import annotations
@@ -16,26 +19,29 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.load import OnError, Skipped
+from signin_lab.events.load import MAX_BYTES, OnError, Skipped, _too_big
 
 #: DuckDB's default `maximum_object_size` (16 MiB); raised to fit the largest file read.
 DEFAULT_OBJECT_SIZE = 16 << 20
 
 
-def object_size(paths: list[str]) -> int:
+def object_size(paths: list[str], cap: int = MAX_BYTES, names: list[str] | None = None) -> int:
     """A `maximum_object_size` that fits every file: its size, or for gzip the size recorded in
     its trailer (ISIZE, the uncompressed length mod 2**32: https://www.rfc-editor.org/rfc/rfc1952),
-    plus 1 MiB; never below DuckDB's default. Set from the files, so DuckDB's read buffers (sized
-    from this limit) stay as small as the data allows."""
+    plus 1 MiB; never below DuckDB's default, never above `cap`. Set from the files, so DuckDB's
+    read buffers (sized from this limit) stay as small as the data allows. A file above `cap`
+    raises EventFileError naming it (by `names[i]` when given: the s3:// URL of a fetched copy)."""
     largest = 0
-    for path in paths:
+    for i, path in enumerate(paths):
         size = os.path.getsize(path)
         if path.lower().endswith(".gz") and size >= 18:
             with open(path, "rb") as f:
                 f.seek(-4, os.SEEK_END)
                 size = max(size, int.from_bytes(f.read(4), "little"))
+        if size > cap:
+            raise _too_big(names[i] if names else path, cap)
         largest = max(largest, size)
-    return max(DEFAULT_OBJECT_SIZE, largest + (1 << 20))
+    return min(cap, max(DEFAULT_OBJECT_SIZE, largest + (1 << 20)))
 
 
 def prefilter_sql(pattern: str, dialect: str, column: str = "record") -> str | None:
@@ -96,8 +102,11 @@ def count_files(
     *,
     remote: Mapping[str, Callable[[], bytes]] | None = None,
     on_error: OnError = "raise",
+    max_bytes: int = MAX_BYTES,
 ) -> tuple[int, dict[str, int], list[Skipped], int]:
-    """(records, matches per pattern, skipped, files read): one DuckDB query over all files."""
+    """(records, matches per pattern, skipped, files read): one DuckDB query over all files.
+
+    `max_bytes`: the most one file may hold once decompressed (see `object_size`)."""
     import duckdb
 
     if on_error != "raise":
@@ -120,7 +129,7 @@ def count_files(
         source = (
             "SELECT CAST(unnest(Records) AS VARCHAR) AS record FROM read_json($files, "
             "columns = {'Records': 'JSON[]'}, format = 'auto', "
-            f"maximum_object_size = {object_size(local)})"
+            f"maximum_object_size = {object_size(local, max_bytes, files)})"
         )
         con = duckdb.connect()
         try:

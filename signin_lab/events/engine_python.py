@@ -33,7 +33,15 @@ from typing import Any
 
 import orjson
 
-from signin_lab.events.load import EventFileError, OnError, RecordStream, Skipped, _gunzip
+from signin_lab.events.load import (
+    MAX_BYTES,
+    EventFileError,
+    OnError,
+    RecordStream,
+    Skipped,
+    _gunzip,
+    _too_big,
+)
 
 _HEAD = b'{"Records":[{"eventVersion":'
 _SEP = b'},{"eventVersion":'
@@ -44,12 +52,13 @@ _DELETE = bytes(b for b in range(256) if b not in b'"{}[]\\\0\1\2')
 class Counter:
     """The compiled patterns of one scan: `count(file)` gives (records, matches, skipped)."""
 
-    def __init__(self, patterns: Mapping[str, str], on_error: OnError = "raise") -> None:
+    def __init__(self, patterns: Mapping[str, str], on_error: OnError = "raise", max_bytes: int = MAX_BYTES) -> None:
         from signin_lab.filterpattern import FilterPattern, nodes
         from signin_lab.filterpattern.prefilter import requirements
 
         self.patterns = dict(patterns)
         self.on_error = on_error
+        self.max_bytes = max_bytes
         self.tests: list[Callable[[Any], bool]] = []
         self.checks: list[Callable[[bytes, dict[bytes, bool]], bool]] = []
         self.anchors: list[tuple[bytes, ...] | None] = []  # value literals a match must contain
@@ -67,7 +76,7 @@ class Counter:
 
     def count(self, name: str, data: bytes | None = None) -> tuple[int, list[int], list[Skipped]]:
         """(records, matches per pattern, skipped) of one file (`data`: its bytes, if fetched)."""
-        return self.count_loaded(*load(name, data))
+        return self.count_loaded(*load(name, data, self.max_bytes))
 
     def count_loaded(
         self, name: str, data: bytes | None, raw: bytes | None, error: EventFileError | None
@@ -90,7 +99,8 @@ class Counter:
         from signin_lab.events.load import SkippedInputWarning
 
         remote = {name: (lambda: data)} if data is not None else None
-        stream = RecordStream([name], [], self.on_error, None, remote)  # type: ignore[dict-item]
+        stream = RecordStream([name], [], self.on_error, None, max_bytes=self.max_bytes,
+                              remote=remote)  # type: ignore[arg-type]
         counts = [0] * len(self.tests)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SkippedInputWarning)  # the caller reports
@@ -164,16 +174,23 @@ def _overlaps(anchor: bytes) -> bool:
     return False
 
 
-def load(name: str, data: bytes | None = None) -> tuple[str, bytes | None, bytes | None, EventFileError | None]:
+def load(
+    name: str, data: bytes | None = None, cap: int = MAX_BYTES
+) -> tuple[str, bytes | None, bytes | None, EventFileError | None]:
     """(name, bytes, decompressed text, error) of a `.json(.gz)` file; other files are left to
-    the general reader (bytes and text None unless `data` was given). Safe in a thread:
-    reading and zlib release the GIL, so the next file loads while this one is counted."""
+    the general reader (bytes and text None unless `data` was given). More than `cap` bytes
+    once decompressed is an error (load.py's `_gunzip` stops a gzip bomb there). Safe in a
+    thread: reading and zlib release the GIL, so the next file loads while this one is counted."""
     try:
         if data is None and name.lower().endswith(".json.gz"):
             with open(name, "rb") as f:
-                data = f.read()
+                data = f.read(cap + 1)  # compressed is never larger than cap when inflated is not
         if data is not None and name.lower().endswith((".json.gz", ".json")):
-            return name, data, _gunzip(name, data) if data[:2] == b"\x1f\x8b" else data, None
+            if data[:2] == b"\x1f\x8b":
+                return name, data, _gunzip(name, data, cap), None
+            if len(data) > cap:
+                raise _too_big(name, cap)
+            return name, data, data, None
     except EventFileError as exc:
         return name, data, None, exc
     except OSError as exc:
@@ -181,7 +198,7 @@ def load(name: str, data: bytes | None = None) -> tuple[str, bytes | None, bytes
     return name, data, None, None
 
 
-def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2) -> Iterator[
+def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2, cap: int = MAX_BYTES) -> Iterator[
         tuple[str, bytes | None, bytes | None, EventFileError | None]]:
     """`load` of each item in a background thread, at most `depth` files ahead (memory stays flat).
 
@@ -201,7 +218,7 @@ def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2) -> It
             for name, data in items:
                 if stop.is_set():
                     return
-                ahead.put(load(name, data))
+                ahead.put(load(name, data, cap))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             ahead.put(_Failed(exc))
         finally:
@@ -237,9 +254,9 @@ class _Failed:
 _WORKER: Counter | None = None
 
 
-def _init(patterns: dict[str, str], on_error: OnError) -> None:
+def _init(patterns: dict[str, str], on_error: OnError, max_bytes: int) -> None:
     global _WORKER
-    _WORKER = Counter(patterns, on_error)
+    _WORKER = Counter(patterns, on_error, max_bytes)
 
 
 def _work(item: tuple[str, bytes | None]) -> tuple[str, int, list[int], list[Skipped], str | None]:
@@ -259,11 +276,13 @@ def count_files(
     on_error: OnError = "raise",
     jobs: int | None = None,
     on_file: Callable[[Path], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> tuple[int, dict[str, int], list[Skipped], int]:
     """(records, matches per pattern, skipped, files read) over `files`, in `jobs` processes.
 
     `jobs` None: os.cpu_count(). Remote files (s3://) are fetched here, one at a time, and
     handed to the workers as bytes. The first error in file order raises (on_error="raise").
+    `max_bytes`: the most one file may hold once decompressed (see load.load_records).
     """
     from signin_lab.errors import SigninLabError
 
@@ -291,16 +310,16 @@ def count_files(
 
     items = fetched()
     if jobs == 1 or len(files) < 2:
-        counter = Counter(patterns, on_error)
+        counter = Counter(patterns, on_error, max_bytes)
         results: Iterable[tuple[str, int, list[int], list[Skipped], str | None]] = (
-            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items)
+            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items, cap=max_bytes)
         )
         pool = None
     else:
         import multiprocessing
 
         pool = multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(
-            min(jobs, len(files)), _init, (dict(patterns), on_error)
+            min(jobs, len(files)), _init, (dict(patterns), on_error, max_bytes)
         )
         results = pool.imap(_work, items, chunksize=4)
     try:

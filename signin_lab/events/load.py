@@ -38,6 +38,13 @@ most (a `.json` file that turns out to hold JSON lines is also read whole). For 
 use JSON lines. `RecordStream.batches()` hands records over a file at a time with the file's
 text, which `signin-lab scan` uses to rule out whole files with a filter pattern's literals.
 
+Untrusted archives: only regular files are opened (a FIFO or device is skipped and counted; see
+signin_lab.events.walk), and no file may hold more than `max_bytes` (default
+`MAX_BYTES`, 1 GiB) once decompressed: gzip is inflated in bounded steps, so a gzip bomb stops
+at the cap with an EventFileError naming the file and the cap instead of exhausting memory.
+CloudTrail's own delivery files are far smaller (tens of MB at most). A UTF-8 byte-order mark
+at the start of a JSON or JSON-lines file is accepted, as it is in CSV.
+
 Bad input is never dropped silently: with `on_error="raise"` the first problem raises an
 `EventFileError` naming the file and the record index or line; with `on_error="skip"` it is
 counted in `RecordStream.report` and a `SkippedInputWarning` summarises it when the stream ends.
@@ -51,7 +58,7 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -59,22 +66,24 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from signin_lab.errors import SigninLabError
+from signin_lab.events.walk import EVENT_SUFFIXES, Found, walk_paths
+
+__all__ = ["EVENT_SUFFIXES", "MAX_BYTES", "EventFileError", "LoadReport", "RecordStream", "Resolved",
+           "Skipped", "SkippedInputWarning", "check_options", "find_files", "load_records", "read_blob",
+           "resolve"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.events.sources import Prune
 
 OnError = Literal["raise", "skip"]
-SkipKind = Literal["file", "record"]
+SkipKind = Literal["file", "record", "folder"]
 
-#: Suffixes read when a folder is walked; anything else in a folder is listed in report.ignored.
-#: Files named explicitly are always read, whatever their name.
-EVENT_SUFFIXES: tuple[str, ...] = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".gz")
 _LINE_SUFFIXES = (".jsonl", ".ndjson", ".log")
-#: CloudTrail's digest files (log file integrity validation) hold hashes, not records:
-#: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
-#: AWS Config's ConfigWritabilityCheckFile (its write test in a shared bucket) is not records either:
-#: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
-_DIGEST = re.compile(r"CloudTrail-Digest|ConfigWritabilityCheck")
+#: The most bytes one file may hold once decompressed (a gzip bomb stops here); configurable
+#: per call with `load_records(..., max_bytes=...)`.
+MAX_BYTES = 1 << 30
+_BOM = b"\xef\xbb\xbf"
+_STEP = 1 << 20  # gzip is inflated at most this many bytes at a time
 #: A CloudWatch Logs S3 export line: `2025-03-03T09:00:00.000Z {...}`.
 _EXPORT_LINE = re.compile(rb"^\d{4}-\d\d-\d\dT[0-9:.]+Z? +(?=\{)")
 _CSV_RECORD_COLUMNS = ("cloudtrailevent",)
@@ -130,15 +139,26 @@ class LoadReport:
 
     @property
     def skipped_files(self) -> int:
-        """Whole files left out (unreadable, not JSON, not CloudTrail)."""
+        """Whole files left out (unreadable, not JSON, not CloudTrail, not a regular file)."""
         return sum(1 for s in self.skipped if s.kind == "file")
+
+    @property
+    def skipped_folders(self) -> int:
+        """Folders that could not be listed (their files are unknown, hence not read)."""
+        return sum(1 for s in self.skipped if s.kind == "folder")
+
+    def skipped_json(self) -> list[dict[str, str | None]]:
+        """Every skipped item as `{"file", "where", "reason", "kind"}`, in the order met."""
+        return [{"file": s.path, "where": s.where, "reason": s.reason, "kind": s.kind}
+                for s in self.skipped]
 
     def summary(self) -> str:
         """One line: records read, files, and what was skipped (with the first problem)."""
         text = f"{self.records} records from {self.files_read} files"
         if self.skipped:
+            folders = f"{self.skipped_folders} folders, " if self.skipped_folders else ""
             text += (
-                f"; skipped {self.skipped_files} files and {self.skipped_records} records"
+                f"; skipped {folders}{self.skipped_files} files and {self.skipped_records} records"
                 f" (first: {self.skipped[0]})"
             )
         if self.ignored:
@@ -149,38 +169,23 @@ class LoadReport:
 def find_files(*paths: str | Path) -> tuple[list[str], list[str]]:
     """The files to read for `paths` (folders walked recursively, sorted) and those ignored.
 
-    A path that does not exist is a SigninLabError. Inside folders, hidden folders (.git) are
+    A path that does not exist, a folder that cannot be listed or a path that is not a regular
+    file (a FIFO, /dev/zero) is a SigninLabError. Each file is listed once however the paths
+    overlap; symlinked folders are followed once. Inside folders, hidden folders (.git) are
     not entered; hidden files, CloudTrail digest folders and files without an event suffix
-    (README.md, ...) are listed as ignored. Paths are returned as strings, sorted within each folder given.
+    (README.md, ...) are listed as ignored. See signin_lab.events.walk.
     """
+    found = _find(paths, "raise")
+    if found.problems:
+        path, reason, _ = found.problems[0]
+        raise SigninLabError(f"{path}: {reason}", field="paths")
+    return found.files, found.ignored
+
+
+def _find(paths: tuple[str | Path, ...], on_error: OnError) -> Found:
     if not paths:
         raise SigninLabError("no path given: pass CloudTrail files or folders")
-    files: list[str] = []
-    ignored: list[str] = []
-    for raw in paths:
-        path = os.fspath(raw)
-        if os.path.isfile(path):
-            files.append(path)
-        elif os.path.isdir(path):
-            found: list[str] = []
-            for dirpath, dirnames, filenames in os.walk(path):
-                for name in list(dirnames):
-                    if name.startswith("."):
-                        dirnames.remove(name)
-                    elif _DIGEST.search(name):
-                        dirnames.remove(name)
-                        ignored.append(os.path.join(dirpath, name))
-                for name in filenames:
-                    full = os.path.join(dirpath, name)
-                    hidden = name.startswith(".")
-                    if hidden or _DIGEST.search(name) or not name.lower().endswith(EVENT_SUFFIXES):
-                        ignored.append(full)
-                    else:
-                        found.append(full)
-            files.extend(sorted(found))
-        else:
-            raise SigninLabError(f"{path}: no such file or folder")
-    return files, ignored
+    return walk_paths(paths, strict=on_error == "raise")
 
 
 class _Bad:
@@ -206,12 +211,16 @@ class RecordStream(Iterator[dict[str, Any]]):
         ignored: list[str],
         on_error: OnError,
         on_file: Callable[[Path], None] | None = None,
+        *,
+        skipped: Iterable[Skipped] = (),
+        max_bytes: int = MAX_BYTES,
         remote: Mapping[str, Callable[[], bytes]] | None = None,
     ) -> None:
-        self.report = LoadReport(files=list(files), ignored=ignored)
+        self.report = LoadReport(files=list(files), ignored=ignored, skipped=list(skipped))
         self._on_error = on_error
         self._on_file = on_file
         self._files = files
+        self._max_bytes = max_bytes
         self._remote = remote or {}
         self._it = self._generate()
 
@@ -227,7 +236,7 @@ class RecordStream(Iterator[dict[str, Any]]):
         return next(self._it)
 
     def _generate(self) -> Iterator[dict[str, Any]]:
-        for _, records in self._batches():
+        for _, _, _, records, _ in self._located_batches():
             yield from records
 
     def batches(self) -> Iterator[tuple[bytes | None, list[dict[str, Any]]]]:
@@ -235,40 +244,57 @@ class RecordStream(Iterator[dict[str, Any]]):
 
         Each item is `(text, records)`: `text` is the file's decompressed JSON when the records
         appear in it verbatim (a `{"Records": [...]}` document), else None. A pattern's literal
-        pre-check can then rule out a whole file at once. Use either this or plain iteration.
+        pre-check can then rule out a whole file at once. Use one of plain iteration,
+        `batches()` or `located()` only.
         """
         self._it = iter(())  # one way of reading only
-        return self._batches()
+        return ((text, records) for _, _, text, records, _ in self._located_batches())
 
-    def _batches(self) -> Iterator[tuple[bytes | None, list[dict[str, Any]]]]:
+    def located(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The same records as `(file, where, record)`: where is "record 3" (its index in the
+        file's document), "line 12" or "row 5" - the place within its own file, for messages."""
+        self._it = iter(())  # one way of reading only
+        for path, label, _, records, places in self._located_batches():
+            for place, record in zip(places, records, strict=True):
+                yield path, f"{label} {place}", record
+
+    def _located_batches(
+        self,
+    ) -> Iterator[tuple[str, str, bytes | None, list[dict[str, Any]], Sequence[int]]]:
         report = self.report
         on_file = self._on_file
         for path in self._files:
             items: Iterable[Any] = ()
             try:
                 fetch = self._remote.get(path)
-                label, items, text = _read_file(path) if fetch is None else read_blob(path, fetch())
+                if fetch is None:
+                    label, items, text, pos = _read_file(path, self._max_bytes)
+                else:
+                    label, items, text, pos = read_blob(path, fetch(), self._max_bytes)
                 if type(items) is list:
                     # The hot path: one type check and one key look-up a record, in C loops.
                     good = [r for r in items if type(r) is dict and type(r.get("eventTime")) is str]
+                    places: Sequence[int] = range(len(good))
                     if len(good) != len(items):
-                        good = self._good(path, label, items)
+                        good, places = self._good(path, label, items)
                     report.records += len(good)
-                    yield text, good
+                    yield path, label, text, good, places
                 else:
                     chunk: list[dict[str, Any]] = []
+                    where: list[int] = []
                     for rec in items:
                         if type(rec) is _Bad:
                             self._bad(path, rec.where, rec.reason)
                             continue
                         chunk.append(rec)
+                        where.append(pos[0])
                         if len(chunk) >= _CHUNK:
                             report.records += len(chunk)
-                            yield None, chunk
-                            chunk = []
+                            yield path, label, None, chunk, where
+                            chunk, where = [], []
                     if chunk:
                         report.records += len(chunk)
-                        yield None, chunk
+                        yield path, label, None, chunk, where
             except EventFileError as exc:
                 if self._on_error != "skip":
                     raise
@@ -285,19 +311,21 @@ class RecordStream(Iterator[dict[str, Any]]):
         if report.skipped:
             warnings.warn(report.summary(), SkippedInputWarning, stacklevel=4)
 
-    def _good(self, path: str, label: str, items: list[Any]) -> list[dict[str, Any]]:
+    def _good(self, path: str, label: str, items: list[Any]) -> tuple[list[dict[str, Any]], list[int]]:
         """The slow path for a file with bad records: raise on the first, or skip and count."""
         good = []
+        places = []
         for i, rec in enumerate(items):
             if type(rec) is dict and type(rec.get("eventTime")) is str:
                 good.append(rec)
+                places.append(i)
             elif type(rec) is _Bad:
                 self._bad(path, rec.where, rec.reason)
             elif isinstance(rec, dict):
                 self._bad(path, f"{label} {i}", "record has no eventTime string")
             else:
                 self._bad(path, f"{label} {i}", f"expected a JSON object, got {_kind(rec)}")
-        return good
+        return good, places
 
     def _bad(self, path: str, where: str, reason: str) -> None:
         if self._on_error != "skip":
@@ -311,54 +339,85 @@ def load_records(
     on_file: Callable[[Path], None] | None = None,
     target: Any = None,
     prune: Prune | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> RecordStream:
     """CloudTrail records from files, folders and `s3://bucket/prefix` URLs, streamed.
 
-    Folders are walked recursively and sorted; `s3://` URLs are listed through `target` (a Lab,
-    a Target or an S3 client) and read one object at a time (see signin_lab.events.sources).
-    `prune` (days, Regions, accounts) leaves out files by their place in CloudTrail's layout
-    before anything is read. `on_error="raise"`: the first bad file, line or record raises
-    EventFileError (a SigninLabError) naming the file and where (record index, line, row).
-    `on_error="skip"`: good records come through; the rest is counted in the returned stream's
-    `.report` and summarised by one SkippedInputWarning when the stream ends. `on_file(path)`
-    is called after each file (for progress bars). Formats: see this module's docstring.
+    Folders are walked recursively and sorted (see signin_lab.events.walk); `s3://` URLs are
+    listed through `target` (a Lab, a Target or an S3 client) and read one object at a time
+    (see signin_lab.events.sources). `prune` (days, Regions, accounts) leaves out files by their
+    place in CloudTrail's layout before anything is read.
+    `on_error="raise"`: the first bad file, line or record (or a folder that cannot be listed)
+    raises EventFileError (a SigninLabError) naming the file and where (record index, line,
+    row). `on_error="skip"`: good records come through; the rest is counted in the returned
+    stream's `.report` and summarised by one SkippedInputWarning when the stream ends.
+    Non-regular files met in folders (FIFOs, devices) are never opened: always skipped and
+    counted. Each file is read once however `paths` overlap. `max_bytes`: the most one file
+    (local or S3) may hold once decompressed (default MAX_BYTES, 1 GiB). `on_file(path)` is
+    called after each file (for progress bars). Formats: see this module's docstring.
     """
+    check_options(on_error, max_bytes)
+    found = resolve(paths, target=target, prune=prune, on_error=on_error)
+    return RecordStream(found.files, found.ignored, on_error, on_file, skipped=found.skipped,
+                        max_bytes=max_bytes, remote=found.remote)
+
+
+def check_options(on_error: str, max_bytes: int) -> None:
+    """SigninLabError unless `on_error` is "raise" or "skip" and `max_bytes` a positive int."""
     if on_error not in ("raise", "skip"):
-        raise SigninLabError(f"on_error={on_error!r}: expected 'raise' or 'skip'")
-    files, ignored, remote = resolve(paths, target=target, prune=prune)
-    return RecordStream(files, ignored, on_error, on_file, remote)
+        raise SigninLabError(f"on_error={on_error!r}: expected 'raise' or 'skip'", field="on_error")
+    if type(max_bytes) is not int or max_bytes < 1:
+        raise SigninLabError(f"max_bytes={max_bytes!r}: expected a positive number of bytes", field="max_bytes")
+
+
+@dataclass
+class Resolved:
+    """What some paths come to: files to read, files ignored, problems met while walking or
+    listing (as Skipped), and a fetcher for each s3:// file."""
+
+    files: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    remote: dict[str, Callable[[], bytes]] = field(default_factory=dict)
 
 
 def resolve(
-    paths: Iterable[str | Path], *, target: Any = None, prune: Prune | None = None
-) -> tuple[list[str], list[str], dict[str, Callable[[], bytes]]]:
-    """(files to read, files ignored, fetchers of the s3:// ones) for local paths and S3 URLs."""
+    paths: Iterable[str | Path], *, target: Any = None, prune: Prune | None = None,
+    on_error: OnError = "raise",
+) -> Resolved:
+    """The files to read for local paths (walked together by `walk_paths`, so overlapping paths
+    give each file once) and `s3://` URLs (listed through `target`), pruned by `prune`.
+
+    Local files come first, in walk order, then each URL's objects in key order.
+    """
     from functools import partial
 
-    from signin_lab.events.sources import S3Archive, s3_client
-
-    paths = list(paths)
-    if not paths:
+    names = [os.fspath(p) for p in paths]
+    if not names:
         raise SigninLabError("no path given: pass CloudTrail files or folders")
-    files: list[str] = []
-    ignored: list[str] = []
-    remote: dict[str, Callable[[], bytes]] = {}
+    local = [p for p in names if not p.startswith("s3:")]
+    out = Resolved()
+    if local:
+        found = walk_paths(local, strict=on_error == "raise")
+        out.files = [f for f in found.files if prune is None or prune.keeps(f)]
+        out.ignored = found.ignored
+        out.skipped = [Skipped(path, None, reason, kind)  # type: ignore[arg-type]
+                       for path, reason, kind in found.problems]
     client = None
-    for raw in paths:
-        path = os.fspath(raw)
-        if path.startswith("s3:"):
-            client = client or s3_client(target)
-            archive = S3Archive(path, client, prune)
-            for key in archive.list_keys():
-                url = f"s3://{archive.bucket}/{key}"
-                files.append(url)
-                remote[url] = partial(archive.fetch, key)
-            ignored += archive.ignored
-        else:
-            found, left = find_files(path)
-            files += [f for f in found if prune is None or prune.keeps(f)]
-            ignored += left
-    return files, ignored, remote
+    for path in names:
+        if not path.startswith("s3:"):
+            continue
+        from signin_lab.events.sources import S3Archive, s3_client
+
+        client = client or s3_client(target)
+        archive = S3Archive(path, client, prune)
+        for key in archive.list_keys():
+            url = f"s3://{archive.bucket}/{key}"
+            if url not in out.remote:  # overlapping URLs: each object once
+                out.files.append(url)
+                out.remote[url] = partial(archive.fetch, key)
+        out.ignored += archive.ignored
+    return out
 
 
 # -- reading one file -------------------------------------------------------------------------
@@ -370,117 +429,194 @@ def _kind(value: object) -> str:
     )
 
 
-def _gunzip(path: str, data: bytes) -> bytes:
-    """Decompress gzip data; one zlib call for the usual single-member file (CRC checked)."""
-    inflate = zlib.decompressobj(31)
-    try:
-        out = inflate.decompress(data)
-    except zlib.error as exc:
-        raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
-    if not inflate.eof:
-        raise EventFileError(path, None, "truncated gzip file (ends before its end marker)")
-    if not inflate.unused_data:
-        return out
-    try:  # more members (or padding) after the first: the gzip module's full rules
-        return gzip.decompress(data)
-    except EOFError:
-        raise EventFileError(path, None, "truncated gzip file (ends before its end marker)") from None
-    except (OSError, zlib.error) as exc:
-        raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
+def _too_big(path: str, cap: int) -> EventFileError:
+    return EventFileError(
+        path, None, f"holds more than {cap:,} bytes once decompressed (the cap, max_bytes):"
+        " not read (a gzip bomb, or pass a larger max_bytes)"
+    )
 
 
-def _read_all(path: str) -> bytes:
+def _gunzip(path: str, data: bytes, cap: int) -> bytes:
+    """Decompress gzip data (every member, CRC checked) in bounded steps, stopping at `cap`.
+
+    The last member's trailer (ISIZE, the size modulo 2**32: RFC 1952 section 2.3.1) can only
+    understate a valid file's size; when it is above `cap` the output is counted, not kept, so
+    a gzip bomb costs no memory (the file may also be truncated: inflating tells which).
+    """
+    keep = len(data) < 18 or int.from_bytes(data[-4:], "little") <= cap
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    while True:
+        inflate = zlib.decompressobj(31)
+        chunk = rest
+        try:
+            while chunk:
+                piece = inflate.decompress(chunk, _STEP)
+                total += len(piece)
+                if total > cap:
+                    raise _too_big(path, cap)
+                if keep:
+                    out.append(piece)
+                chunk = inflate.unconsumed_tail
+            while not inflate.eof:  # input all given, output may still be pending
+                piece = inflate.decompress(b"", _STEP)
+                if not piece:
+                    break
+                total += len(piece)
+                if total > cap:
+                    raise _too_big(path, cap)
+                if keep:
+                    out.append(piece)
+        except zlib.error as exc:
+            raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
+        if not inflate.eof:
+            raise EventFileError(path, None, "truncated gzip file (ends before its end marker)")
+        rest = inflate.unused_data
+        if not rest.strip(b"\x00"):  # no further member (zero padding is allowed)
+            return b"".join(out)
+        if rest[:2] != _GZIP_MAGIC:
+            raise EventFileError(path, None, "not a valid gzip file: data after the last member")
+
+
+def _read_all(path: str, cap: int) -> bytes:
+    """The whole file (gunzipped when it is gzip); more than `cap` bytes is an EventFileError."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(cap + 1)
     except OSError as exc:
         raise EventFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    return _gunzip(path, data) if data[:2] == _GZIP_MAGIC else data
+    if data[:2] == _GZIP_MAGIC:
+        return _gunzip(path, data, cap)  # the compressed size is at most the decompressed one
+    if len(data) > cap:
+        raise _too_big(path, cap)
+    return data
 
 
-def _open_stream(path: str) -> io.BufferedIOBase:
-    """A binary stream of the file's content, gunzipped on the fly when it is gzip."""
+class _Capped(io.RawIOBase):
+    """A gzip stream that raises EventFileError once it has produced more than `cap` bytes."""
+
+    def __init__(self, path: str, inner: io.BufferedIOBase, cap: int) -> None:
+        self._path = path
+        self._inner = inner
+        self._left = cap
+        self._cap = cap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read1(min(len(buffer), self._left + 1))
+        self._left -= len(data)
+        if self._left < 0:
+            raise _too_big(self._path, self._cap)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _open_stream(path: str, cap: int) -> io.BufferedIOBase:
+    """A binary stream of the file's content, gunzipped on the fly (at most `cap` bytes)."""
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed by the reader that consumes it
     except OSError as exc:
         raise EventFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
     if raw.peek(2)[:2] == _GZIP_MAGIC:
         raw.close()
-        return gzip.open(path, "rb")  # type: ignore[return-value]  # owns and closes the file
+        inner = gzip.open(path, "rb")  # noqa: SIM115 - owns the file; closed with the stream
+        return io.BufferedReader(_Capped(path, inner, cap))  # type: ignore[arg-type,return-value]
     return raw
 
 
-def _read_file(path: str) -> tuple[str, Iterable[Any], bytes | None]:
-    """("record" | "line" | "row", items, text) for one file; file problems raise EventFileError.
+def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """("record" | "line" | "row", items, text, pos) for one file; problems raise EventFileError.
 
     `text` is the decompressed document when its records appear in it verbatim, else None.
+    `pos[0]` is, while streamed items are read, the line or row number of the last one.
 
     Items are parsed JSON values (checked by the caller) or _Bad markers for lines and rows
     that could not be read, so one bad line never costs the rest of the file.
     """
     name = os.path.basename(path).lower()
     base = name.removesuffix(".gz")
+    pos = [0]
     if base.endswith(".csv"):
-        return "row", _read_csv(path, None), None
+        return "row", _read_csv(path, None, pos, cap), None, pos
     if base.endswith(_LINE_SUFFIXES):
-        return "line", _read_lines(path, None), None
+        return "line", _read_lines(path, None, pos=pos, cap=cap), None, pos
     if base.endswith(".json"):
-        data = _read_all(path)
+        data = _read_all(path, cap)
         items, verbatim = _read_document(path, data)
-        return "record", items, data if verbatim else None
+        return "record", items, data if verbatim else None, pos
     # No telling suffix (e.g. CloudWatch Logs' S3 export "000000.gz"): look at the first line.
-    stream = _open_stream(path)
+    stream = _open_stream(path, cap)
+    lines_before = 0
     try:
-        first = stream.readline()
+        first = stream.readline(cap + 1)
         while first and not first.strip():
-            first = stream.readline()
+            lines_before += 1
+            first = stream.readline(cap + 1)
     except (EOFError, OSError, zlib.error) as exc:
         stream.close()
         raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
-    head = first.lstrip()
+    except EventFileError:
+        stream.close()
+        raise
+    head = first.lstrip().removeprefix(_BOM)
     if _EXPORT_LINE.match(head) or (head[:1] == b"{" and _is_line_object(head)):
-        return "line", _read_lines(path, stream, first), None
+        pos[0] = lines_before
+        return "line", _read_lines(path, stream, first, pos, cap), None, pos
     try:
-        rest = stream.read()
+        rest = stream.read(cap + 1 - len(first))
     except (EOFError, OSError, zlib.error) as exc:
         raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
     finally:
         stream.close()
     data = first + rest
+    if len(data) > cap:
+        raise _too_big(path, cap)
     if head[:1] not in (b"{", b"["):
         if not data.strip():
             raise EventFileError(path, None, "empty file: expected CloudTrail JSON")
         if b"," in head:
-            return "row", _read_csv(path, io.BytesIO(data)), None
+            return "row", _read_csv(path, io.BytesIO(data), pos, cap), None, pos
         raise EventFileError(path, None, "not JSON (does not start with '{' or '[')")
     items, verbatim = _read_document(path, data)
-    return "record", items, data if verbatim else None
+    return "record", items, data if verbatim else None, pos
 
 
-def read_blob(name: str, data: bytes) -> tuple[str, Iterable[Any], bytes | None]:
-    """`_read_file` for a file already in memory (an S3 object): the same formats and errors."""
+def read_blob(name: str, data: bytes, cap: int = MAX_BYTES) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """`_read_file` for a file already in memory (an S3 object): the same formats, errors and
+    decompression cap (`cap` bytes once gunzipped; `_gunzip` stops a gzip bomb there)."""
     if data[:2] == _GZIP_MAGIC:
-        data = _gunzip(name, data)
+        data = _gunzip(name, data, cap)
     elif name.lower().endswith(".gz"):
         raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
+    elif len(data) > cap:
+        raise _too_big(name, cap)
     base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    pos = [0]
     if base.endswith(".csv"):
-        return "row", _read_csv(name, io.BytesIO(data)), None
+        return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
     if base.endswith(_LINE_SUFFIXES):
-        return "line", _read_lines(name, io.BytesIO(data)), None
-    head = data.lstrip()[:1]
+        return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+    body = data.lstrip().removeprefix(_BOM)
+    head = body[:1]
     if not base.endswith(".json") and head == b"{":
-        first = data.lstrip().split(b"\n", 1)[0]
+        first = body.split(b"\n", 1)[0]
         if _EXPORT_LINE.match(first) or _is_line_object(first):
-            return "line", _read_lines(name, io.BytesIO(data)), None
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
     if not base.endswith(".json") and head and head not in (b"{", b"["):
-        if _EXPORT_LINE.match(data.lstrip()):
-            return "line", _read_lines(name, io.BytesIO(data)), None
-        if b"," in data.lstrip().split(b"\n", 1)[0]:
-            return "row", _read_csv(name, io.BytesIO(data)), None
+        if _EXPORT_LINE.match(body):
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+        if b"," in body.split(b"\n", 1)[0]:
+            return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
         raise EventFileError(name, None, "not JSON (does not start with '{' or '[')")
     items, verbatim = _read_document(name, data)
-    return "record", items, data if verbatim else None
+    return "record", items, data if verbatim else None, pos
 
 
 def _is_line_object(line: bytes) -> bool:
@@ -494,6 +630,7 @@ def _is_line_object(line: bytes) -> bool:
 
 def _read_document(path: str, data: bytes) -> tuple[list[Any], bool]:
     """(records, whether they appear verbatim in `data`) of one JSON document of a known shape."""
+    data = data.removeprefix(_BOM)  # a UTF-8 byte-order mark, as Windows editors write
     if not data or data.isspace():
         raise EventFileError(path, None, "empty file: expected CloudTrail JSON")
     try:
@@ -543,15 +680,22 @@ def _embedded(where: str, event: Any, key: str) -> Any:
 
 
 def _read_lines(
-    path: str, stream: io.BufferedIOBase | None, first: bytes = b""
+    path: str,
+    stream: io.BufferedIOBase | None,
+    first: bytes = b"",
+    pos: list[int] | None = None,
+    cap: int = MAX_BYTES,
 ) -> Iterator[Any]:
     """JSON lines: records, CloudWatch Logs events with a "message", or S3 export lines.
 
     `stream` None: the file is opened here, when iteration starts, and closed when it ends.
+    `pos[0]` holds the number of the line last read.
     """
-    n = 0
+    n = pos[0] if pos else 0
+    if pos is None:
+        pos = [0]
     if stream is None:
-        stream = _open_stream(path)
+        stream = _open_stream(path, cap)
     try:
         lines: Iterable[bytes] = stream
         if first:
@@ -559,7 +703,10 @@ def _read_lines(
         try:
             for line in lines:
                 n += 1
+                pos[0] = n
                 line = line.strip()
+                if line.startswith(_BOM):  # a byte-order mark opening the file
+                    line = line[3:]
                 if not line:
                     continue
                 m = _EXPORT_LINE.match(line)
@@ -595,15 +742,19 @@ def _chain_first(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _read_csv(path: str, stream: io.BufferedIOBase | None) -> Iterator[Any]:
+def _read_csv(
+    path: str, stream: io.BufferedIOBase | None, pos: list[int] | None = None, cap: int = MAX_BYTES
+) -> Iterator[Any]:
     """The console's CSV download: each record is the JSON in the "CloudTrail event" column.
 
     `stream` None: the file is opened here, when iteration starts, and closed when it ends.
     """
     import csv
 
+    if pos is None:
+        pos = [0]
     if stream is None:
-        stream = _open_stream(path)
+        stream = _open_stream(path, cap)
     csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # records can be > 128 KB
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
     reader = csv.reader(text)
@@ -641,6 +792,7 @@ def _read_csv(path: str, stream: io.BufferedIOBase | None) -> Iterator[Any]:
             except (OSError, zlib.error) as exc:
                 raise EventFileError(path, f"after row {row_no}", f"invalid gzip data: {exc}") from None
             row_no += 1
+            pos[0] = row_no
             if not any(cell.strip() for cell in row):
                 continue
             where = f"row {row_no} (line {reader.line_num})"

@@ -10,8 +10,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.aws_errors import error_code, is_not_found
+from signin_lab.errors import SigninLabError
 from signin_lab.stack.changes import Change
 from signin_lab.stack.policies import trail_bucket_policy
+from signin_lab.stack.races import created, deleted
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
@@ -35,14 +37,48 @@ ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": 
 EVENT_SELECTORS = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
 
 
-def _bucket_exists(lab: Lab, bucket: str) -> bool:
+def owned(cfg: LabConfig) -> dict[str, str]:
+    """The arguments every S3 call on the trail's bucket takes: the bucket, and the account
+    that must own it (S3 answers 403 when another account does: the name is predictable).
+
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html
+    """
+    return {"Bucket": cfg.bucket, "ExpectedBucketOwner": cfg.account_id}
+
+
+def _bucket_exists(lab: Lab, cfg: LabConfig | None = None) -> bool:
+    """Whether the trail's bucket exists and is this account's; another account's is refused.
+
+    moto 5.2 ignores ExpectedBucketOwner and lets any account read any bucket, so on an emulated
+    target the bucket must also be in this account's ListBuckets.
+    """
+    cfg = cfg or lab.config
+    s3 = lab.client("s3")
     try:
-        lab.client("s3").head_bucket(Bucket=bucket)
+        s3.head_bucket(**owned(cfg))
     except Exception as exc:
         if is_not_found(exc):
             return False
+        if error_code(exc) in ("403", "AccessDenied"):
+            raise _not_ours(cfg) from None
         raise
+    if lab.target.emulated and cfg.bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        try:  # not ours, or deleted by a racing teardown since the HeadBucket
+            s3.head_bucket(**owned(cfg))
+        except Exception as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        raise _not_ours(cfg)
     return True
+
+
+def _not_ours(cfg: LabConfig) -> SigninLabError:
+    return SigninLabError(
+        f"S3 bucket {cfg.bucket!r} exists but is not owned by account {cfg.account_id}: "
+        "choose another bucket_name",
+        field="bucket_name",
+    )
 
 
 def ensure_bucket(lab: Lab) -> list[Change]:
@@ -50,43 +86,42 @@ def ensure_bucket(lab: Lab) -> list[Change]:
     cfg = lab.config
     s3 = lab.client("s3")
     changes: list[Change] = []
-    if _bucket_exists(lab, cfg.bucket):
-        state = "unchanged"
-    else:
-        kwargs: dict[str, Any] = {"Bucket": cfg.bucket}
+    state = "unchanged"
+    if not _bucket_exists(lab, cfg):
+        kwargs: dict[str, Any] = {"Bucket": cfg.bucket}  # CreateBucket takes no ExpectedBucketOwner
         if cfg.region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": cfg.region}
-        s3.create_bucket(**kwargs)
-        state = "created"
+        if created(lambda: s3.create_bucket(**kwargs)):
+            state = "created"
     updated = []
     try:
-        current_block = s3.get_public_access_block(Bucket=cfg.bucket)["PublicAccessBlockConfiguration"]
+        current_block = s3.get_public_access_block(**owned(cfg))["PublicAccessBlockConfiguration"]
     except Exception as exc:
         if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
             raise
         current_block = None
     if current_block != BLOCK_PUBLIC_ACCESS:
-        s3.put_public_access_block(Bucket=cfg.bucket, PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
+        s3.put_public_access_block(**owned(cfg), PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
         updated.append("block public access")
     try:
-        current_enc = s3.get_bucket_encryption(Bucket=cfg.bucket)["ServerSideEncryptionConfiguration"]
+        current_enc = s3.get_bucket_encryption(**owned(cfg))["ServerSideEncryptionConfiguration"]
         current_rules = [{"ApplyServerSideEncryptionByDefault": r["ApplyServerSideEncryptionByDefault"]} for r in current_enc["Rules"]]
     except Exception as exc:
         if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
         current_rules = None
     if current_rules != ENCRYPTION["Rules"]:
-        s3.put_bucket_encryption(Bucket=cfg.bucket, ServerSideEncryptionConfiguration=ENCRYPTION)
+        s3.put_bucket_encryption(**owned(cfg), ServerSideEncryptionConfiguration=ENCRYPTION)
         updated.append("default encryption")
     policy = trail_bucket_policy(cfg)
     try:
-        current_policy = json.loads(s3.get_bucket_policy(Bucket=cfg.bucket)["Policy"])
+        current_policy = json.loads(s3.get_bucket_policy(**owned(cfg))["Policy"])
     except Exception as exc:
         if not is_not_found(exc):
             raise
         current_policy = None
     if current_policy != policy:
-        s3.put_bucket_policy(Bucket=cfg.bucket, Policy=json.dumps(policy))
+        s3.put_bucket_policy(**owned(cfg), Policy=json.dumps(policy))
         updated.append("bucket policy")
     if state == "unchanged" and updated:
         changes.append(Change(SECTION, "S3 bucket", cfg.bucket, "updated", ", ".join(updated)))
@@ -121,10 +156,16 @@ def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
 
 
 def get_trail(lab: Lab, config: LabConfig | None = None) -> dict[str, Any] | None:
-    """The trail's description, or None."""
+    """The trail's description, or None; matched by its ARN (account, Region, name), never the
+    first of the list: moto ignores trailNameList and lists every trail on the server, and AWS
+    also lists other Regions' multi-Region trails (shadow trails).
+
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html
+    """
     cfg = config or lab.config
+    arn = cfg.trail_arn()
     trails = lab.client("cloudtrail").describe_trails(trailNameList=[cfg.trail_name])["trailList"]
-    return trails[0] if trails else None
+    return next((dict(t) for t in trails if t.get("TrailARN") == arn), None)
 
 
 def ensure_trail(lab: Lab) -> list[Change]:
@@ -133,24 +174,25 @@ def ensure_trail(lab: Lab) -> list[Change]:
     ct = lab.client("cloudtrail")
     wanted = trail_settings(cfg)
     current = get_trail(lab)
-    if current is None:
-        ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])
+    if current is None and created(lambda: ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])):
         change = Change(SECTION, "trail", cfg.trail_name, "created")
     else:
+        current = current or get_trail(lab) or {}  # a racing peer created it: compare with theirs
         diff = _differs(current, wanted)
         if diff:
-            ct.update_trail(**wanted)
+            ct.update_trail(**{**wanted, "Name": cfg.trail_arn()})
             change = Change(SECTION, "trail", cfg.trail_name, "updated", ", ".join(diff))
         else:
             change = Change(SECTION, "trail", cfg.trail_name, "unchanged")
-    selectors = ct.get_event_selectors(TrailName=cfg.trail_name).get("EventSelectors") or []
+    arn = cfg.trail_arn()  # by ARN: another Region's trail may have the same name
+    selectors = ct.get_event_selectors(TrailName=arn).get("EventSelectors") or []
     normal = [{"ReadWriteType": s.get("ReadWriteType"), "IncludeManagementEvents": s.get("IncludeManagementEvents"), "DataResources": s.get("DataResources", [])} for s in selectors]
     if normal != EVENT_SELECTORS:
-        ct.put_event_selectors(TrailName=cfg.trail_name, EventSelectors=EVENT_SELECTORS)
+        ct.put_event_selectors(TrailName=arn, EventSelectors=EVENT_SELECTORS)
         if change.action == "unchanged":
             change = Change(SECTION, "trail", cfg.trail_name, "updated", "event selectors")
-    if not ct.get_trail_status(Name=cfg.trail_name).get("IsLogging"):
-        ct.start_logging(Name=cfg.trail_name)
+    if not ct.get_trail_status(Name=arn).get("IsLogging"):
+        ct.start_logging(Name=arn)
         if change.action == "unchanged":
             change = Change(SECTION, "trail", cfg.trail_name, "updated", "started logging")
     return [change]
@@ -162,25 +204,34 @@ def delete_trail(lab: Lab, config: LabConfig | None = None) -> list[Change]:
     ct = lab.client("cloudtrail")
     if get_trail(lab, cfg) is None:
         return [Change(SECTION, "trail", cfg.trail_name, "absent")]
-    ct.stop_logging(Name=cfg.trail_name)
-    ct.delete_trail(Name=cfg.trail_name)
+    arn = cfg.trail_arn()  # the ARN, not the name: another Region's trail may share the name
+    deleted(lambda: ct.stop_logging(Name=arn))
+    # DeleteTrail by name: the Regional endpoint's own trail (moto 5.2 deletes by name only).
+    if not deleted(lambda: ct.delete_trail(Name=cfg.trail_name)):
+        return [Change(SECTION, "trail", cfg.trail_name, "absent")]  # a racing teardown deleted it
     return [Change(SECTION, "trail", cfg.trail_name, "deleted")]
 
 
 def delete_bucket(lab: Lab, config: LabConfig | None = None, *, keep: bool = False) -> list[Change]:
     """Empty and delete the trail's bucket, or keep it (and its audit records) when `keep`."""
     cfg = config or lab.config
-    if not _bucket_exists(lab, cfg.bucket):
+    if not _bucket_exists(lab, cfg):
         return [Change(SECTION, "S3 bucket", cfg.bucket, "absent")]
     s3 = lab.client("s3")
     if keep:
-        count = sum(page.get("KeyCount", 0) for page in s3.get_paginator("list_objects_v2").paginate(Bucket=cfg.bucket))
+        count = sum(page.get("KeyCount", 0) for page in s3.get_paginator("list_objects_v2").paginate(**owned(cfg)))
         return [Change(SECTION, "S3 bucket", cfg.bucket, "kept", f"{count} log file(s) kept")]
-    deleted = 0
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=cfg.bucket):
-        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-        if objects:
-            s3.delete_objects(Bucket=cfg.bucket, Delete={"Objects": objects, "Quiet": True})
-            deleted += len(objects)
-    s3.delete_bucket(Bucket=cfg.bucket)
-    return [Change(SECTION, "S3 bucket", cfg.bucket, "deleted", f"{deleted} object(s) deleted")]
+    removed = [0]
+
+    def empty_and_delete() -> None:
+        for page in s3.get_paginator("list_object_versions").paginate(**owned(cfg)):
+            versions = page.get("Versions", []) + page.get("DeleteMarkers", [])
+            objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
+            if objects:
+                s3.delete_objects(**owned(cfg), Delete={"Objects": objects, "Quiet": True})
+                removed[0] += len(objects)
+        s3.delete_bucket(**owned(cfg))
+
+    if not deleted(empty_and_delete):
+        return [Change(SECTION, "S3 bucket", cfg.bucket, "absent")]  # a racing teardown deleted it
+    return [Change(SECTION, "S3 bucket", cfg.bucket, "deleted", f"{removed[0]} object(s) deleted")]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from signin_lab.config import Alert
+from signin_lab.aws_errors import is_not_found
+from signin_lab.config import Alert, alarm_description
 from signin_lab.errors import SigninLabError
 from signin_lab.stack.changes import Change
+from signin_lab.stack.races import created, deleted
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
@@ -33,11 +35,9 @@ def ensure_log_group(lab: Lab) -> list[Change]:
     cfg = lab.config
     logs = lab.client("logs")
     group = _log_group(lab, cfg)
-    if group is None:
-        logs.create_log_group(logGroupName=cfg.log_group_name, tags={"signin-lab": "true"})
+    state = "unchanged"
+    if group is None and created(lambda: logs.create_log_group(logGroupName=cfg.log_group_name, tags={"signin-lab": "true"})):
         state = "created"
-    else:
-        state = "unchanged"
     current = (group or {}).get("retentionInDays")
     if current != cfg.log_retention_days:
         if cfg.log_retention_days is None:
@@ -72,15 +72,61 @@ def metric_transformation(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
     return t
 
 
-def _filters(lab: Lab, cfg: LabConfig) -> dict[str, dict[str, Any]]:
+def _filter_list(lab: Lab, cfg: LabConfig) -> list[dict[str, Any]]:
+    """Every metric filter of the log group, matched by log group name (a list: moto 5.2 can
+    hold two filters of one name after two concurrent PutMetricFilter calls)."""
     logs = lab.client("logs")
-    out: dict[str, dict[str, Any]] = {}
     if _log_group(lab, cfg) is None:
-        return out
-    for page in logs.get_paginator("describe_metric_filters").paginate(logGroupName=cfg.log_group_name):
-        for f in page["metricFilters"]:
-            out[f["filterName"]] = f
-    return out
+        return []
+    try:
+        return [
+            f
+            for page in logs.get_paginator("describe_metric_filters").paginate(logGroupName=cfg.log_group_name)
+            for f in page["metricFilters"]
+            if f.get("logGroupName", cfg.log_group_name) == cfg.log_group_name
+        ]
+    except Exception as exc:
+        if is_not_found(exc):  # the group went away meanwhile (a racing teardown)
+            return []
+        raise
+
+
+def _filters(lab: Lab, cfg: LabConfig) -> dict[str, dict[str, Any]]:
+    return {f["filterName"]: f for f in _filter_list(lab, cfg)}
+
+
+def _delete_filter(lab: Lab, cfg: LabConfig, name: str) -> bool:
+    """Delete every filter called `name` (moto may hold two); True if there was one."""
+    logs = lab.client("logs")
+    found = False
+    for _ in range(10):  # bounded: each round removes at least one, or stops
+        if not any(f["filterName"] == name for f in _filter_list(lab, cfg)):
+            break
+        found = deleted(lambda: logs.delete_metric_filter(logGroupName=cfg.log_group_name, filterName=name)) or found
+    return found
+
+
+def _one_copy(lab: Lab, cfg: LabConfig, put: dict[str, Any]) -> None:
+    """On moto, leave exactly one filter of this name after a racing peer's PutMetricFilter
+    appended a second (AWS replaces: one name, one filter). Each repair waits a random moment
+    first so two peers do not repair in step; bounded, and the next deploy repairs whatever a
+    pathological interleaving leaves."""
+    import random
+    import time
+
+    def copies() -> int:
+        return sum(1 for f in _filter_list(lab, cfg) if f["filterName"] == put["filterName"])
+
+    for attempt in range(8):
+        if copies() == 1:
+            return
+        time.sleep(random.uniform(0, 0.05 * (attempt + 1)))  # timing only: results do not depend on it
+        found = copies()
+        if found == 1:
+            return
+        if found > 1:
+            _delete_filter(lab, cfg, put["filterName"])
+        lab.client("logs").put_metric_filter(**put)
 
 
 def _same_transformation(have: dict[str, Any], want: dict[str, Any]) -> bool:
@@ -92,12 +138,14 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
     """One metric filter per alert with the alert's JSON pattern."""
     cfg = lab.config
     logs = lab.client("logs")
-    existing = _filters(lab, cfg)
+    listed = _filter_list(lab, cfg)
+    existing = {f["filterName"]: f for f in listed}
     changes: list[Change] = []
     for alert in cfg.alerts:
         want = metric_transformation(cfg, alert)
         have = existing.get(alert.filter_name)
-        if have and have.get("filterPattern") == alert.pattern and len(have["metricTransformations"]) == 1 \
+        twice = sum(1 for f in listed if f["filterName"] == alert.filter_name) > 1
+        if have and not twice and have.get("filterPattern") == alert.pattern and len(have["metricTransformations"]) == 1 \
                 and _same_transformation(have["metricTransformations"][0], want):
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "unchanged"))
             continue
@@ -105,13 +153,16 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
             # moto 5.2 appends a second filter of the same name instead of replacing it
             # (AWS's PutMetricFilter replaces: "creates or updates a metric filter",
             # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
-            logs.delete_metric_filter(logGroupName=cfg.log_group_name, filterName=alert.filter_name)
-        logs.put_metric_filter(
-            logGroupName=cfg.log_group_name,
-            filterName=alert.filter_name,
-            filterPattern=alert.pattern,
-            metricTransformations=[want],
-        )
+            _delete_filter(lab, cfg, alert.filter_name)
+        put = {
+            "logGroupName": cfg.log_group_name,
+            "filterName": alert.filter_name,
+            "filterPattern": alert.pattern,
+            "metricTransformations": [want],
+        }
+        logs.put_metric_filter(**put)
+        if lab.target.emulated:
+            _one_copy(lab, cfg, put)
         changes.append(Change(SECTION, "metric filter", alert.filter_name, "updated" if have else "created"))
     return changes
 
@@ -120,7 +171,7 @@ def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
     """put_metric_alarm arguments from the alert's own settings (the blog: Sum over 300 s, 1 of 1, > 0)."""
     return {
         "AlarmName": alert.alarm_name,
-        "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
+        "AlarmDescription": alarm_description(alert),
         "ActionsEnabled": True,
         "AlarmActions": [cfg.topic_arn(alert)],
         "OKActions": [],
@@ -170,8 +221,8 @@ def delete_alarms(lab: Lab, config: LabConfig | None = None) -> list[Change]:
     cfg = config or lab.config
     names = [a.alarm_name for a in cfg.alerts]
     existing = _alarms(lab, names)
-    if existing:
-        lab.client("cloudwatch").delete_alarms(AlarmNames=sorted(existing))
+    if existing:  # DeleteAlarms of an alarm a racing teardown removed: ResourceNotFound
+        deleted(lambda: lab.client("cloudwatch").delete_alarms(AlarmNames=sorted(existing)))
     return [Change(SECTION, "alarm", n, "deleted" if n in existing else "absent") for n in names]
 
 
@@ -179,11 +230,9 @@ def delete_metric_filters(lab: Lab, config: LabConfig | None = None) -> list[Cha
     """Delete the metric filters; absent is fine."""
     cfg = config or lab.config
     existing = _filters(lab, cfg)
-    logs = lab.client("logs")
     changes = []
     for alert in cfg.alerts:
-        if alert.filter_name in existing:
-            logs.delete_metric_filter(logGroupName=cfg.log_group_name, filterName=alert.filter_name)
+        if alert.filter_name in existing and _delete_filter(lab, cfg, alert.filter_name):
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "deleted"))
         else:
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "absent"))
@@ -197,5 +246,6 @@ def delete_log_group(lab: Lab, config: LabConfig | None = None, *, keep: bool = 
         return [Change(SECTION, "log group", cfg.log_group_name, "absent")]
     if keep:
         return [Change(SECTION, "log group", cfg.log_group_name, "kept")]
-    lab.client("logs").delete_log_group(logGroupName=cfg.log_group_name)
+    if not deleted(lambda: lab.client("logs").delete_log_group(logGroupName=cfg.log_group_name)):
+        return [Change(SECTION, "log group", cfg.log_group_name, "absent")]  # a racing teardown deleted it
     return [Change(SECTION, "log group", cfg.log_group_name, "deleted")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from signin_lab.config import Alert, LabConfig
@@ -10,33 +11,63 @@ Policy = dict[str, Any]
 VERSION = "2012-10-17"
 
 
-def cloudtrail_trust_policy() -> Policy:
-    """Lets CloudTrail assume the role that writes to CloudWatch Logs.
+def cloudtrail_trust_policy(config: LabConfig | None = None) -> Policy:
+    """Lets CloudTrail assume the role that writes to CloudWatch Logs; with `config`, only for
+    this account's trail of that name (in any Region: the role is global, see `log_streams`).
 
     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+    Source conditions against the confused deputy, aws:SourceAccount and aws:SourceArn:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
     """
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Sid": "CloudTrailAssumeRole",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
+    statement: dict[str, Any] = {
+        "Sid": "CloudTrailAssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "sts:AssumeRole",
     }
+    if config is not None:
+        statement["Condition"] = {
+            "StringEquals": {"aws:SourceAccount": config.account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:cloudtrail:*:{config.account_id}:trail/{config.trail_name}"},
+        }
+    return {"Version": VERSION, "Statement": [statement]}
 
 
-def cloudtrail_logs_policy(config: LabConfig) -> Policy:
-    """Only CreateLogStream and PutLogEvents, only on this log group's CloudTrail streams.
+def log_stream_arn(config: LabConfig, region: str | None = None) -> str:
+    """The CloudTrail log streams of this log group in `region` (default: the config's)."""
+    where = region or config.region
+    return (
+        f"arn:aws:logs:{where}:{config.account_id}:log-group:{config.log_group_name}"
+        f":log-stream:{config.account_id}_CloudTrail_{where}*"
+    )
+
+
+def log_stream_regions(config: LabConfig, policy: Any) -> set[str]:
+    """The Regions whose `log_stream_arn` a role policy the kit wrote already lists.
+
+    The IAM role is global and one trail per Region uses it: each deploy adds its Region's
+    streams and each teardown removes only its own, so no Region's delivery is cut by another's.
+    """
+    found: set[str] = set()
+    if not isinstance(policy, dict):
+        return found
+    for statement in policy.get("Statement", []):
+        resources = statement.get("Resource", []) if isinstance(statement, dict) else []
+        for arn in [resources] if isinstance(resources, str) else resources:
+            parts = str(arn).split(":")
+            if len(parts) > 3 and arn == log_stream_arn(config, parts[3]):
+                found.add(parts[3])
+    return found
+
+
+def cloudtrail_logs_policy(config: LabConfig, regions: Iterable[str] | None = None) -> Policy:
+    """Only CreateLogStream and PutLogEvents, only on this log group's CloudTrail streams, in
+    the config's Region and every one of `regions` (the role is global; the streams are not).
 
     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
     """
-    stream = (
-        f"arn:aws:logs:{config.region}:{config.account_id}:log-group:{config.log_group_name}"
-        f":log-stream:{config.account_id}_CloudTrail_{config.region}*"
-    )
+    streams = [log_stream_arn(config, r) for r in sorted({config.region, *(regions or ())})]
     return {
         "Version": VERSION,
         "Statement": [
@@ -44,13 +75,13 @@ def cloudtrail_logs_policy(config: LabConfig) -> Policy:
                 "Sid": "AWSCloudTrailCreateLogStream2014110",
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream"],
-                "Resource": [stream],
+                "Resource": streams,
             },
             {
                 "Sid": "AWSCloudTrailPutLogEvents20141101",
                 "Effect": "Allow",
                 "Action": ["logs:PutLogEvents"],
-                "Resource": [stream],
+                "Resource": streams,
             },
         ],
     }

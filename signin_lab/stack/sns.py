@@ -14,6 +14,7 @@ from signin_lab.aws_errors import is_not_found
 from signin_lab.config import Alert
 from signin_lab.stack.changes import Change
 from signin_lab.stack.policies import topic_policy
+from signin_lab.stack.races import deleted
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
@@ -115,13 +116,18 @@ def delete_topics(lab: Lab, config: LabConfig | None = None) -> list[Change]:
         if arn not in existing:
             changes.append(Change(SECTION, "SNS topic", alert.topic_name, "absent"))
             continue
-        for sub in subscriptions(lab, arn):
+        try:
+            subs = subscriptions(lab, arn)
+        except Exception as exc:
+            if not is_not_found(exc):
+                raise
+            changes.append(Change(SECTION, "SNS topic", alert.topic_name, "absent"))  # a racing teardown
+            continue
+        for sub in subs:
             if is_confirmed(sub["SubscriptionArn"]):
-                try:
-                    sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
-                except Exception as exc:
-                    if not is_not_found(exc):
-                        raise
+                deleted(lambda sub=sub: sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"]))  # type: ignore[misc]
+        # DeleteTopic of a topic that is gone succeeds (AWS: "idempotent"), so no race here.
+        # https://docs.aws.amazon.com/sns/latest/api/API_DeleteTopic.html
         sns.delete_topic(TopicArn=arn)
         changes.append(Change(SECTION, "SNS topic", alert.topic_name, "deleted"))
     return changes
