@@ -133,3 +133,57 @@ def test_duckdb_refuses_other_formats_by_name(tmp_path: Path) -> None:
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in blog_test_signins()))
     with pytest.raises(SigninLabError, match="events.jsonl: --engine duckdb reads CloudTrail's .json"):
         scan(path, engine="duckdb")
+
+
+def _signins_gz(tmp_path: Path, name: str = "signins.json.gz") -> Path:
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(_document(blog_test_signins())))
+    return path
+
+
+def test_python_engine_refuses_a_file_over_max_bytes(tmp_path: Path) -> None:
+    """A .json.gz inflating past max_bytes is an error naming the file and the cap."""
+    path = _signins_gz(tmp_path)
+    with pytest.raises(SigninLabError, match=r"signins.json.gz: holds more than 20,000 bytes once decompressed"):
+        scan(path, jobs=1, max_bytes=20_000)
+
+
+def test_python_engine_skips_a_file_over_max_bytes(tmp_path: Path) -> None:
+    """With on_error="skip" a file over max_bytes is skipped as a file and the rest counted."""
+    import warnings
+
+    big = _signins_gz(tmp_path, "a.json.gz")
+    small = tmp_path / "b.json"
+    small.write_bytes(_document(blog_test_signins()[:2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = scan(big, small, jobs=1, max_bytes=20_000, on_error="skip")
+    assert (2, [(str(big), "file")]) == (result.records, [(s.path, s.kind) for s in result.report.skipped])
+
+
+def test_duckdb_engine_refuses_a_file_over_max_bytes(tmp_path: Path) -> None:
+    """--engine duckdb refuses a .json.gz above max_bytes by its gzip trailer, naming it."""
+    path = _signins_gz(tmp_path)
+    with pytest.raises(SigninLabError, match=r"signins.json.gz: holds more than 20,000 bytes once decompressed"):
+        scan(path, engine="duckdb", max_bytes=20_000)
+
+
+def test_duckdb_engine_counts_a_gzip_whose_trailer_understates(tmp_path: Path) -> None:
+    """A two-member gzip (last trailer small, first member 300 kB of spaces) is refused at 100 kB."""
+    path = tmp_path / "two.json.gz"
+    path.write_bytes(gzip.compress(b" " * 300_000) + gzip.compress(_document(blog_test_signins()[:1])))
+    with pytest.raises(SigninLabError, match=r"two.json.gz: holds more than 100,000 bytes"):
+        scan(path, engine="duckdb", max_bytes=100_000)
+
+
+def test_scan_reports_a_fifo_met_in_a_folder(tmp_path: Path) -> None:
+    """A FIFO in a scanned folder is never opened: skipped as a file, the other files counted."""
+    import os
+    import warnings
+
+    (tmp_path / "a.json").write_bytes(_document(blog_test_signins()[:3]))
+    os.mkfifo(tmp_path / "b.json")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = scan(tmp_path, jobs=1, on_error="skip")
+    assert (3, [str(tmp_path / "b.json")]) == (result.records, [s.path for s in result.report.skipped])

@@ -171,3 +171,10 @@ def test_scan_names_a_bad_object(archive: Lab) -> None:
     archive.client("s3").put_object(Bucket=BUCKET, Key="loose/bad.json.gz", Body=b"{}")
     with pytest.raises(SigninLabError, match=f"s3://{BUCKET}/loose/bad.json.gz: not a valid gzip"):
         scan(f"s3://{BUCKET}/loose", target=archive)
+
+
+def test_s3_object_over_max_bytes_is_named(archive: Lab) -> None:
+    """An S3 object inflating past max_bytes is an error naming its s3:// URL and the cap."""
+    key = _key(ACCOUNT, "eu-west-1", "2025-03-01")
+    with pytest.raises(SigninLabError, match=rf"s3://{BUCKET}/{key}: holds more than 100 bytes once decompressed"):
+        list(load_records(f"s3://{BUCKET}/{key}", target=archive, max_bytes=100))

@@ -73,3 +73,11 @@ def test_prune_keeps_local_paths_by_their_layout() -> None:
     """A local path in the AWSLogs layout is pruned by Region like an S3 key."""
     key = "x/AWSLogs/123456789012/CloudTrail/eu-west-1/2025/03/03/f.json.gz"
     assert (True, False) == (Prune(regions=("eu-west-1",)).keeps(key), Prune(regions=("us-east-1",)).keeps(key))
+
+
+def test_scan_max_bytes_holds_with_engine_duckdb(capsys: pytest.CaptureFixture[str]) -> None:
+    """`scan --engine duckdb --max-bytes 1000` over the samples is one line on stderr and exit 2."""
+    code, _, err = _run(["scan", str(SAMPLES / "blog_test_signins"), "--engine", "duckdb",
+                         "--max-bytes", "1000"], capsys)
+    assert (2, 1) == (code, len(err.strip().splitlines()))
+    assert "holds more than 1,000 bytes once decompressed" in err

@@ -6,15 +6,18 @@ Each file is `{"Records": [...]}`; DuckDB's `read_json` reads it with `Records` 
 DuckDB's default maximum object size is 16 MiB and CloudTrail files can be larger, so the limit
 is raised (https://duckdb.org/docs/stable/data/json/loading_json: `maximum_object_size`).
 s3:// objects are fetched one at a time into a temporary folder (disk, not memory) first.
-The decompression cap (`max_bytes`) holds here too: a file whose size, or gzip trailer, is above
-it is refused before DuckDB reads anything, and `maximum_object_size` never exceeds it, so a
-gzip whose trailer understates its size is stopped by DuckDB itself.
+The decompression cap (`max_bytes`) holds here too, checked before DuckDB reads anything (DuckDB
+itself was measured to read a gzip whose trailer understates its size past `maximum_object_size`):
+a plain file by its size; a gzip file that could hold more than the cap (its size times deflate's
+largest ratio, 1032:1, https://zlib.net/zlib_tech.html, is above it) is inflated counting, not
+keeping, its output and refused past the cap. Smaller gzip files cannot exceed it.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -23,23 +26,58 @@ from signin_lab.events.load import MAX_BYTES, OnError, Skipped, _too_big
 
 #: DuckDB's default `maximum_object_size` (16 MiB); raised to fit the largest file read.
 DEFAULT_OBJECT_SIZE = 16 << 20
+#: Deflate's largest compression ratio (https://zlib.net/zlib_tech.html, "Maximum Compression
+#: Factor": 1032:1), so a gzip file of n bytes inflates to less than n * 1032 (+ header slack).
+DEFLATE_MAX_RATIO = 1032
+
+
+def inflated_size(path: str, cap: int, name: str | None = None) -> int:
+    """The bytes a gzip file (every member) inflates to, counted 1 MiB at a time and never kept;
+    past `cap` raises EventFileError (the cap), a corrupt stream raises it too (not gzip)."""
+    from signin_lab.events.load import EventFileError
+
+    label = name or path
+    total = 0
+    inflate = zlib.decompressobj(31)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            while chunk:
+                try:
+                    total += len(inflate.decompress(chunk, 1 << 20))
+                except zlib.error as exc:
+                    raise EventFileError(label, None, f"not a valid gzip file: {exc}") from None
+                if total > cap:
+                    raise _too_big(label, cap)
+                if inflate.eof:  # the next member, if any, starts in unused_data
+                    chunk = inflate.unused_data
+                    inflate = zlib.decompressobj(31)
+                    if not chunk.strip(b"\0"):
+                        break
+                else:
+                    chunk = inflate.unconsumed_tail
+    return total
 
 
 def object_size(paths: list[str], cap: int = MAX_BYTES, names: list[str] | None = None) -> int:
     """A `maximum_object_size` that fits every file: its size, or for gzip the size recorded in
-    its trailer (ISIZE, the uncompressed length mod 2**32: https://www.rfc-editor.org/rfc/rfc1952),
-    plus 1 MiB; never below DuckDB's default, never above `cap`. Set from the files, so DuckDB's
-    read buffers (sized from this limit) stay as small as the data allows. A file above `cap`
-    raises EventFileError naming it (by `names[i]` when given: the s3:// URL of a fetched copy)."""
+    its trailer (ISIZE, the uncompressed length mod 2**32: https://www.rfc-editor.org/rfc/rfc1952)
+    or counted by `inflated_size` when the file could exceed `cap`, plus 1 MiB; never below
+    DuckDB's default, never above `cap`. Set from the files, so DuckDB's read buffers (sized
+    from this limit) stay as small as the data allows. A file above `cap` raises EventFileError
+    naming it (by `names[i]` when given: the s3:// URL of a fetched copy)."""
     largest = 0
     for i, path in enumerate(paths):
         size = os.path.getsize(path)
+        name = names[i] if names else path
         if path.lower().endswith(".gz") and size >= 18:
-            with open(path, "rb") as f:
-                f.seek(-4, os.SEEK_END)
-                size = max(size, int.from_bytes(f.read(4), "little"))
+            if size * DEFLATE_MAX_RATIO > cap:
+                size = max(size, inflated_size(path, cap, name))
+            else:
+                with open(path, "rb") as f:
+                    f.seek(-4, os.SEEK_END)
+                    size = max(size, int.from_bytes(f.read(4), "little"))
         if size > cap:
-            raise _too_big(names[i] if names else path, cap)
+            raise _too_big(name, cap)
         largest = max(largest, size)
     return min(cap, max(DEFAULT_OBJECT_SIZE, largest + (1 << 20)))
 
