@@ -149,15 +149,16 @@ class Analysis:
 
 
 def run_analyze(
-    paths: Iterable[str | Path], *, out: str | Path, on_error: OnError = "raise"
+    paths: Iterable[str | Path], *, out: str | Path, on_error: OnError = "raise", target: Any = None
 ) -> Analysis:
     """The `signin-lab analyze` work: summarise the records in `paths`, write the charts to `out`.
 
     Skipped input is in `result.report` (and, with on_error="skip", one SkippedInputWarning).
+    `target` (a Lab, Target or S3 client) reads s3:// paths (see signin_lab.events.sources).
     """
     from signin_lab.events.load import load_records
 
-    stream = load_records(*paths, on_error=on_error)
+    stream = load_records(*paths, on_error=on_error, target=target)
     frame, summary, records = analyze(stream)
     charts = write_charts(frame, out)
     return Analysis(summary, records, charts, stream.report)

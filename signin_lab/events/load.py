@@ -51,14 +51,17 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from signin_lab.errors import SigninLabError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.events.sources import Prune
 
 OnError = Literal["raise", "skip"]
 SkipKind = Literal["file", "record"]
@@ -69,7 +72,9 @@ EVENT_SUFFIXES: tuple[str, ...] = (".json", ".jsonl", ".ndjson", ".csv", ".log",
 _LINE_SUFFIXES = (".jsonl", ".ndjson", ".log")
 #: CloudTrail's digest files (log file integrity validation) hold hashes, not records:
 #: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
-_DIGEST = re.compile(r"CloudTrail-Digest")
+#: AWS Config's ConfigWritabilityCheckFile (its write test in a shared bucket) is not records either:
+#: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+_DIGEST = re.compile(r"CloudTrail-Digest|ConfigWritabilityCheck")
 #: A CloudWatch Logs S3 export line: `2025-03-03T09:00:00.000Z {...}`.
 _EXPORT_LINE = re.compile(rb"^\d{4}-\d\d-\d\dT[0-9:.]+Z? +(?=\{)")
 _CSV_RECORD_COLUMNS = ("cloudtrailevent",)
@@ -201,11 +206,13 @@ class RecordStream(Iterator[dict[str, Any]]):
         ignored: list[str],
         on_error: OnError,
         on_file: Callable[[Path], None] | None = None,
+        remote: Mapping[str, Callable[[], bytes]] | None = None,
     ) -> None:
         self.report = LoadReport(files=list(files), ignored=ignored)
         self._on_error = on_error
         self._on_file = on_file
         self._files = files
+        self._remote = remote or {}
         self._it = self._generate()
 
     @property
@@ -239,7 +246,8 @@ class RecordStream(Iterator[dict[str, Any]]):
         for path in self._files:
             items: Iterable[Any] = ()
             try:
-                label, items, text = _read_file(path)
+                fetch = self._remote.get(path)
+                label, items, text = _read_file(path) if fetch is None else read_blob(path, fetch())
                 if type(items) is list:
                     # The hot path: one type check and one key look-up a record, in C loops.
                     good = [r for r in items if type(r) is dict and type(r.get("eventTime")) is str]
@@ -301,19 +309,56 @@ def load_records(
     *paths: str | Path,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
 ) -> RecordStream:
-    """CloudTrail records from files and folders (walked recursively, sorted), streamed.
+    """CloudTrail records from files, folders and `s3://bucket/prefix` URLs, streamed.
 
-    `on_error="raise"`: the first bad file, line or record raises EventFileError (a
-    SigninLabError) naming the file and where (record index, line, row). `on_error="skip"`:
-    good records come through; the rest is counted in the returned stream's `.report` and
-    summarised by one SkippedInputWarning when the stream ends. `on_file(path)` is called after
-    each file (for progress bars). Formats: see this module's docstring.
+    Folders are walked recursively and sorted; `s3://` URLs are listed through `target` (a Lab,
+    a Target or an S3 client) and read one object at a time (see signin_lab.events.sources).
+    `prune` (days, Regions, accounts) leaves out files by their place in CloudTrail's layout
+    before anything is read. `on_error="raise"`: the first bad file, line or record raises
+    EventFileError (a SigninLabError) naming the file and where (record index, line, row).
+    `on_error="skip"`: good records come through; the rest is counted in the returned stream's
+    `.report` and summarised by one SkippedInputWarning when the stream ends. `on_file(path)`
+    is called after each file (for progress bars). Formats: see this module's docstring.
     """
     if on_error not in ("raise", "skip"):
         raise SigninLabError(f"on_error={on_error!r}: expected 'raise' or 'skip'")
-    files, ignored = find_files(*paths)
-    return RecordStream(files, ignored, on_error, on_file)
+    files, ignored, remote = resolve(paths, target=target, prune=prune)
+    return RecordStream(files, ignored, on_error, on_file, remote)
+
+
+def resolve(
+    paths: Iterable[str | Path], *, target: Any = None, prune: Prune | None = None
+) -> tuple[list[str], list[str], dict[str, Callable[[], bytes]]]:
+    """(files to read, files ignored, fetchers of the s3:// ones) for local paths and S3 URLs."""
+    from functools import partial
+
+    from signin_lab.events.sources import S3Archive, s3_client
+
+    paths = list(paths)
+    if not paths:
+        raise SigninLabError("no path given: pass CloudTrail files or folders")
+    files: list[str] = []
+    ignored: list[str] = []
+    remote: dict[str, Callable[[], bytes]] = {}
+    client = None
+    for raw in paths:
+        path = os.fspath(raw)
+        if path.startswith("s3:"):
+            client = client or s3_client(target)
+            archive = S3Archive(path, client, prune)
+            for key in archive.list_keys():
+                url = f"s3://{archive.bucket}/{key}"
+                files.append(url)
+                remote[url] = partial(archive.fetch, key)
+            ignored += archive.ignored
+        else:
+            found, left = find_files(path)
+            files += [f for f in found if prune is None or prune.keeps(f)]
+            ignored += left
+    return files, ignored, remote
 
 
 # -- reading one file -------------------------------------------------------------------------
@@ -409,6 +454,32 @@ def _read_file(path: str) -> tuple[str, Iterable[Any], bytes | None]:
             return "row", _read_csv(path, io.BytesIO(data)), None
         raise EventFileError(path, None, "not JSON (does not start with '{' or '[')")
     items, verbatim = _read_document(path, data)
+    return "record", items, data if verbatim else None
+
+
+def read_blob(name: str, data: bytes) -> tuple[str, Iterable[Any], bytes | None]:
+    """`_read_file` for a file already in memory (an S3 object): the same formats and errors."""
+    if data[:2] == _GZIP_MAGIC:
+        data = _gunzip(name, data)
+    elif name.lower().endswith(".gz"):
+        raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
+    base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    if base.endswith(".csv"):
+        return "row", _read_csv(name, io.BytesIO(data)), None
+    if base.endswith(_LINE_SUFFIXES):
+        return "line", _read_lines(name, io.BytesIO(data)), None
+    head = data.lstrip()[:1]
+    if not base.endswith(".json") and head == b"{":
+        first = data.lstrip().split(b"\n", 1)[0]
+        if _EXPORT_LINE.match(first) or _is_line_object(first):
+            return "line", _read_lines(name, io.BytesIO(data)), None
+    if not base.endswith(".json") and head and head not in (b"{", b"["):
+        if _EXPORT_LINE.match(data.lstrip()):
+            return "line", _read_lines(name, io.BytesIO(data)), None
+        if b"," in data.lstrip().split(b"\n", 1)[0]:
+            return "row", _read_csv(name, io.BytesIO(data)), None
+        raise EventFileError(name, None, "not JSON (does not start with '{' or '[')")
+    items, verbatim = _read_document(name, data)
     return "record", items, data if verbatim else None
 
 

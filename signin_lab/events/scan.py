@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.load import LoadReport, OnError, load_records
+from signin_lab.events.load import LoadReport, OnError
 
-#: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from signin_lab.events.sources import Prune
+
+#: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 _NAME_EQ = re.compile(r"^\s*([A-Za-z0-9_./#-]+)\s*=(.*)$", re.DOTALL)
 
 
@@ -107,19 +109,45 @@ def scan(
     patterns: Mapping[str, str] | None = None,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    engine: str = "python",
+    jobs: int | None = 1,
 ) -> ScanResult:
-    """Run metric-filter patterns (default: the configured alerts) over files and folders.
+    """Run metric-filter patterns (default: the configured alerts) over files, folders and s3:// URLs.
 
-    Every pattern is compiled before any file is read, so a bad pattern fails fast.
+    Every pattern is compiled before any file is read, so a bad pattern fails fast. `target`
+    (a Lab, Target or S3 client) reads s3:// URLs; `prune` leaves out days, Regions, accounts.
+    `engine`: "python" (`jobs` processes; None: one per core) or "duckdb" (its own threads).
     """
+    from signin_lab.events.load import LoadReport, resolve
     from signin_lab.filterpattern import FilterPattern
 
     chosen = dict(patterns) if patterns is not None else default_patterns()
     for text in chosen.values():
         FilterPattern(text)  # compile errors (FilterPatternError) before reading anything
-    stream = load_records(*paths, on_error=on_error, on_file=on_file)
-    seen, matches = count_batches(stream.batches(), chosen)
-    return ScanResult(records=seen, matches=matches, report=stream.report)
+    if on_error not in ("raise", "skip"):
+        raise SigninLabError(f"on_error={on_error!r}: expected 'raise' or 'skip'")
+    files, ignored, remote = resolve(paths, target=target, prune=prune)
+    if engine == "duckdb":
+        from signin_lab.events.engine_duckdb import count_files as duck_count
+        seen, matches, skipped, read = duck_count(files, chosen, remote=remote, on_error=on_error)
+    elif engine == "python":
+        from signin_lab.events.engine_python import count_files
+        seen, matches, skipped, read = count_files(
+            files, chosen, remote=remote, on_error=on_error, jobs=jobs, on_file=on_file
+        )
+    else:
+        raise SigninLabError(f"--engine {engine!r}: expected python or duckdb")
+    report = LoadReport(files=files, files_read=read, records=seen, skipped=skipped,
+                        ignored=ignored, done=True)
+    if skipped:
+        import warnings
+
+        from signin_lab.events.load import SkippedInputWarning
+
+        warnings.warn(report.summary(), SkippedInputWarning, stacklevel=2)
+    return ScanResult(records=seen, matches=matches, report=report)
 
 
 def run_scan(
@@ -128,6 +156,10 @@ def run_scan(
     patterns: Iterable[str] = (),
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    engine: str = "python",
+    jobs: int | None = None,
 ) -> ScanResult:
     """The `signin-lab scan` counts: the configured alerts plus `NAME=PATTERN` options.
 
@@ -136,4 +168,5 @@ def run_scan(
     """
     chosen = default_patterns()
     chosen.update(parse_pattern_options(patterns))
-    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file)
+    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, target=target, prune=prune,
+                engine=engine, jobs=jobs)
