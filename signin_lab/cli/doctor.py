@@ -16,7 +16,7 @@ from signin_lab.cli.common import EMAIL, SMS, app, open_lab, target_options
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.doctor import Diagnosis
 
-_MARK = {"OK": "ok", "BROKEN": "BROKEN", "AT RISK": "at risk", "UNKNOWN": "unknown"}
+_MARK = {"OK": "ok", "BROKEN": "BROKEN", "AT RISK": "at risk", "UNKNOWN": "unknown", "NOT DEPLOYED": "absent"}
 
 
 def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
@@ -29,6 +29,9 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
         head = diagnosis.headline(key)
         findings = diagnosis.for_alert(key)
         risky = [f for f in findings if f.status == "AT RISK"]
+        if [f.status for f in findings] == ["NOT DEPLOYED"]:
+            lines += [f"{key} design: not deployed ({findings[0].read})", ""]
+            continue
         if head is None:
             verdict = "reaches its subscribers" + (f" ({len(risky)} link(s) at risk)" if risky else "")
         else:
@@ -47,9 +50,10 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
             lines.append(_row(f"  {_MARK[f.status]:<8} {f.link:<13} {f.id:<30} ", f.read, width))
         lines.append("")
     broken = diagnosis.broken_alerts
+    chains = [k for k in diagnosis.alerts if k not in diagnosis.designs]
     lines.append(
-        f"{len(broken)} of {len(diagnosis.alerts)} alert(s) cannot reach their subscribers: {', '.join(broken)}"
-        if broken else f"all {len(diagnosis.alerts)} alert(s) can reach their subscribers"
+        f"{len(broken)} of {len(chains)} alert chain(s) cannot reach their subscribers: {', '.join(broken)}"
+        if broken else f"all {len(chains)} alert chain(s) can reach their subscribers"
     )
     return "\n".join(lines)
 
@@ -67,8 +71,8 @@ def _wrap(prefix: str, text: str, width: int) -> list[str]:
 
 @app.command("doctor")
 @click.option("--alert", "alert", default=None, help="Only this alert (e.g. success-root).")
-@click.option("--records", "records", default=None, help="Your CloudTrail records (file or folder): each "
-              "filter pattern is also tested on them.")
+@click.option("--records", "records", default=None, help="Your CloudTrail records (file, folder or "
+              "s3://bucket/prefix, read through the target): each pattern is also tested on them.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @target_options
 @click.pass_context
