@@ -29,9 +29,6 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
         head = diagnosis.headline(key)
         findings = diagnosis.for_alert(key)
         risky = [f for f in findings if f.status == "AT RISK"]
-        if [f.status for f in findings] == ["NOT DEPLOYED"]:
-            lines += [f"{key} design: not deployed ({findings[0].read})", ""]
-            continue
         if head is None:
             verdict = "reaches its subscribers" + (f" ({len(risky)} link(s) at risk)" if risky else "")
         else:
@@ -49,11 +46,11 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
         for f in findings:
             lines.append(_row(f"  {_MARK[f.status]:<8} {f.link:<13} {f.id:<30} ", f.read, width))
         lines.append("")
+    lines += [f"{f.alert} design: not deployed ({f.read})" for f in diagnosis.not_deployed]
     broken = diagnosis.broken_alerts
-    chains = [k for k in diagnosis.alerts if k not in diagnosis.designs]
     lines.append(
-        f"{len(broken)} of {len(chains)} alert chain(s) cannot reach their subscribers: {', '.join(broken)}"
-        if broken else f"all {len(chains)} alert chain(s) can reach their subscribers"
+        f"{len(broken)} of {len(diagnosis.alerts)} alert chain(s) cannot reach their subscribers: {', '.join(broken)}"
+        if broken else f"all {len(diagnosis.alerts)} alert chain(s) can reach their subscribers"
     )
     return "\n".join(lines)
 

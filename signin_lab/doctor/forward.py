@@ -107,7 +107,7 @@ def forward_links(ctx: Context, key: str, region: str, bus_arn: str) -> list[Fin
                 forwarding.append((rule, pattern, t))
     if not forwarding:
         return [finding("eventbridge.forward-rule", key, "BROKEN",
-                        f"events ListRules/ListTargetsByRule (default bus, {region}): no sign-in rule "
+                        f"events ListRules, ListTargetsByRule ({region}): no sign-in rule on the default bus "
                         f"forwarding to an event bus ({len(rules)} sign-in rule(s) there)", **names)]
     # The rule that forwards to the central bus, enabled, if there is one.
     forwarding.sort(key=lambda x: (x[2].get("Arn") != bus_arn, x[0].get("State") != "ENABLED"))

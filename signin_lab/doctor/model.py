@@ -63,8 +63,13 @@ class Diagnosis:
 
     @property
     def alerts(self) -> list[str]:
-        """The alerts diagnosed, in configuration order."""
-        return list(dict.fromkeys(f.alert for f in self.findings))
+        """The alert chains diagnosed, in configuration order ("eventbridge:<key>" for that design's)."""
+        return list(dict.fromkeys(f.alert for f in self.findings if f.link != DESIGN_LINK))
+
+    @property
+    def not_deployed(self) -> list[Finding]:
+        """The NOT DEPLOYED finding of each design that has none of its resources."""
+        return [f for f in self.findings if f.link == DESIGN_LINK]
 
     def for_alert(self, key: str) -> list[Finding]:
         """The findings of one alert, in chain order."""
