@@ -203,3 +203,13 @@ def test_blog_broken_in_both_designs_leaves_eventbridge_chain_ok(lab: Lab) -> No
     lab.client("cloudtrail").delete_trail(Name=lab.config.trail_name)
     d = doctor(lab, alert="success-root")
     assert (["success-root"], None) == (d.broken_alerts, d.headline("eventbridge:success-root"))
+
+
+def test_missing_subscription_on_the_eventbridge_topic_is_broken(eb: Lab) -> None:
+    """The configured email unsubscribed from success-root's EventBridge topic: subscription.exists BROKEN."""
+    sns = eb.client("sns", CENTRAL)
+    arn = plan(eb.config).topic_arn("success-root")
+    for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]:
+        if s["Protocol"] == "email":
+            sns.unsubscribe(SubscriptionArn=s["SubscriptionArn"])
+    assert "subscription.exists" == doctor(eb).headline("eventbridge:success-root").id  # type: ignore[union-attr]

@@ -14,7 +14,18 @@ import sys
 
 import click
 
-from signin_lab.cli import archive, athena, check, cost, demo, docs, doctor, eventbridge, serve, stack
+from signin_lab.cli import (
+    archive,
+    athena,
+    check,
+    cost,
+    demo,
+    docs,
+    doctor,
+    eventbridge,
+    serve,
+    stack,
+)
 from signin_lab.cli.common import EMAIL, SMS, app, error_line, open_lab
 from signin_lab.errors import SigninLabError
 
