@@ -213,3 +213,12 @@ def test_missing_subscription_on_the_eventbridge_topic_is_broken(eb: Lab) -> Non
         if s["Protocol"] == "email":
             sns.unsubscribe(SubscriptionArn=s["SubscriptionArn"])
     assert "subscription.exists" == doctor(eb).headline("eventbridge:success-root").id  # type: ignore[union-attr]
+
+
+def test_rule_enabled_with_all_management_events_is_ok(eb: Lab) -> None:
+    """ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS also matches ConsoleLogin (a write event): OK, not BROKEN."""
+    name = _rule_name(eb, "success-root")
+    pattern = next(r.pattern for r in plan(eb.config).rules if r.name == name)
+    eb.client("events", CENTRAL).put_rule(Name=name, EventPattern=json.dumps(pattern),
+                                          State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+    assert "OK" == _status(doctor(eb), "success-root", "eventbridge.rule-enabled")

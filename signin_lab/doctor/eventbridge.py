@@ -16,6 +16,7 @@ from typing import Any
 
 from signin_lab.doctor.chain import Context
 from signin_lab.doctor.forward import (
+    enabled,
     kind_records,
     pattern_findings,
     pattern_hits,
@@ -97,7 +98,7 @@ def _central_links(ctx: Context, key: str, name: str, topic_arn: str) -> list[Fi
     state = rule.get("State", "ENABLED")
     records = kind_records(ctx)
     out = [finding("eventbridge.rule-exists", key, "OK", where, **names),
-           finding("eventbridge.rule-enabled", key, "OK" if state == "ENABLED" else "BROKEN", f"{where}: State={state}", **names)]
+           finding("eventbridge.rule-enabled", key, "OK" if enabled(state) else "BROKEN", f"{where}: State={state}", **names)]
     out += pattern_findings(key, "rule", f"{where} pattern", pattern_hits(pattern, records), len(records), names)
     got = targets(ctx, central, rule["Name"])
     if isinstance(got, ReadError):

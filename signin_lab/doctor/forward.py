@@ -25,6 +25,15 @@ from signin_lab.doctor.rules import finding
 BusRule = tuple[dict[str, Any], dict[str, Any]]  # (ListRules item, its pattern)
 
 
+def enabled(state: str) -> bool:
+    """Whether a rule in this state matches a console sign-in: ENABLED and
+    ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS both do (only read-only management events need
+    the latter, and ConsoleLogin is not read-only); DISABLED "won't match any events"
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html,
+    https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html)."""
+    return state != "DISABLED"
+
+
 def is_signin_rule(pattern: dict[str, Any]) -> bool:
     """Whether an event pattern is about console sign-ins (source aws.signin or eventName ConsoleLogin)."""
     text = json.dumps(pattern)
@@ -110,13 +119,13 @@ def forward_links(ctx: Context, key: str, region: str, bus_arn: str) -> list[Fin
                         f"events ListRules, ListTargetsByRule ({region}): no sign-in rule on the default bus "
                         f"forwarding to an event bus ({len(rules)} sign-in rule(s) there)", **names)]
     # The rule that forwards to the central bus, enabled, if there is one.
-    forwarding.sort(key=lambda x: (x[2].get("Arn") != bus_arn, x[0].get("State") != "ENABLED"))
+    forwarding.sort(key=lambda x: (x[2].get("Arn") != bus_arn, not enabled(x[0].get("State", "ENABLED"))))
     rule, pattern, target = forwarding[0]
     names["rule"] = rule["Name"]
     where = f"events ListRules ({region}) {rule['Name']}"
     out = [finding("eventbridge.forward-rule", key, "OK", f"{where}: forwards to {target['Arn']}", **names)]
     state = rule.get("State", "ENABLED")
-    out.append(finding("eventbridge.forward-enabled", key, "OK" if state == "ENABLED" else "BROKEN",
+    out.append(finding("eventbridge.forward-enabled", key, "OK" if enabled(state) else "BROKEN",
                        f"{where}: State={state}", **names))
     records = kind_records(ctx)
     out += pattern_findings(key, "forward", f"{where} pattern", pattern_hits(pattern, records), len(records), names)

@@ -267,8 +267,8 @@ RULES: dict[str, Rule] = {
     ),
     "eventbridge.forward-enabled": Rule(
         "forward",
-        "A disabled rule matches nothing (State DISABLED).",
-        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+        "A disabled rule won't match any events (State DISABLED).",
+        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html",
         "EventBridge ({region}) > Rules > {rule} > Enable.",
         "aws events enable-rule --region {region} --name {rule}",
     ),
@@ -303,8 +303,8 @@ RULES: dict[str, Rule] = {
     ),
     "eventbridge.rule-enabled": Rule(
         "rule",
-        "A disabled rule matches nothing (State DISABLED).",
-        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+        "A disabled rule won't match any events (State DISABLED).",
+        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html",
         "EventBridge ({region}) > Rules > {rule} > Enable.",
         "aws events enable-rule --region {region} --name {rule}",
     ),
