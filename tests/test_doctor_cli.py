@@ -120,3 +120,16 @@ def test_text_names_the_first_link_at_risk(deployed: Lab) -> None:
     lines = render_text(doctor(deployed, alert="success-iam")).splitlines()
     assert ["success-iam: reaches its subscribers (1 link(s) at risk)", "  at risk: trail.multi-region: Root"] == [
         lines[0], lines[1][:len("  at risk: trail.multi-region: Root")]]
+
+
+def test_cli_design_eventbridge_on_moto_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    """--design eventbridge on in-process moto: that design is deployed and diagnosed, the blog's absent."""
+    rc, out, _ = _run(capsys, "--design", "eventbridge", "--format", "json")
+    data = json.loads(out)
+    assert (0, {"blog": False, "eventbridge": True}) == (rc, data["designs"])
+
+
+def test_cli_records_from_a_missing_bucket_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    """--records s3:// on a bucket that does not exist: one line on stderr naming it, exit 2."""
+    rc, _, err = _run(capsys, "--records", "s3://no-such-bucket-example/AWSLogs/")
+    assert (2, 1, True) == (rc, len(err.strip().splitlines()), "no-such-bucket-example" in err)
