@@ -131,7 +131,7 @@ def test_pattern_on_the_guides_detail_type_only_is_at_risk(eb: Lab) -> None:
     pattern = {**next(r.pattern for r in plan(eb.config).rules if r.name == name),
                "detail-type": ["AWS Console Signin via CloudTrail"]}
     eb.client("events", CENTRAL).put_rule(Name=name, EventPattern=json.dumps(pattern))
-    assert "AT RISK" == _status(doctor(eb), "failure-iam", "eventbridge.detail-type")
+    assert "AT RISK" == _status(doctor(eb), "failure-iam", "eventbridge.detail-type", CENTRAL)
 
 
 def test_pattern_with_the_wrong_case_is_broken(eb: Lab) -> None:
@@ -222,3 +222,21 @@ def test_rule_enabled_with_all_management_events_is_ok(eb: Lab) -> None:
     eb.client("events", CENTRAL).put_rule(Name=name, EventPattern=json.dumps(pattern),
                                           State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
     assert "OK" == _status(doctor(eb), "success-root", "eventbridge.rule-enabled")
+
+
+def test_central_rule_under_another_name_is_found(eb: Lab) -> None:
+    """The kit's success-root rule replaced by the user's own, named otherwise: found by its pattern, chain OK."""
+    events = eb.client("events", CENTRAL)
+    kit = next(r for r in plan(eb.config).rules if r.alert_key == "success-root")
+    target = events.list_targets_by_rule(Rule=kit.name)["Targets"][0]
+    events.remove_targets(Rule=kit.name, Ids=[target["Id"]])
+    events.delete_rule(Name=kit.name)
+    events.put_rule(Name="my-root-signins", EventPattern=json.dumps(kit.pattern))
+    events.put_targets(Rule="my-root-signins", Targets=[target])
+    arn = plan(eb.config).topic_arn("success-root")
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                                                      "Action": "sns:Publish", "Resource": arn}]}
+    eb.client("sns", CENTRAL).set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    d = doctor(eb, alert="success-root")
+    assert (None, "events ListRules (eu-west-1) my-root-signins") == (
+        d.headline("eventbridge:success-root"), d.finding("eventbridge:success-root", "eventbridge.rule-exists").read)

@@ -99,6 +99,9 @@ def pattern_findings(key: str, prefix: str, read: str, hits: dict[str, int] | st
     if best and len(spelled) < len(hits):
         out.append(finding("eventbridge.detail-type", key, "AT RISK",
                            f"{read}: matches only with the detail-type '{spelled[0]}'", **names))
+    elif best:
+        out.append(finding("eventbridge.detail-type", key, "OK",
+                           f"{read}: does not depend on the detail-type's spelling", **names))
     return out
 
 
