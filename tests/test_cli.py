@@ -228,3 +228,18 @@ def test_closed_stdout_is_no_traceback() -> None:
     err = proc.stderr.read().decode()
     proc.stderr.close()
     assert (1, "") == (proc.wait(), err)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full (a disk that is always full)")
+@pytest.mark.parametrize("args", [["cost"], ["cost", "--format", "json"], ["scan", "data/sample_events", "--format", "json"]])
+def test_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
+    """Output that cannot be written (a full disk) is one line on stderr and exit 2, not a traceback."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "signin_lab.cli", *args], cwd=root, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert (2, ["signin-lab: error: cannot write the output: No space left on device"]) == (
+        done.returncode, done.stderr.strip().splitlines())
