@@ -33,14 +33,13 @@ from typing import Any
 
 import orjson
 
+from signin_lab.events.formats import _gunzip, _too_big
 from signin_lab.events.load import (
     MAX_BYTES,
     EventFileError,
     OnError,
     RecordStream,
     Skipped,
-    _gunzip,
-    _too_big,
 )
 
 _HEAD = b'{"Records":[{"eventVersion":'
