@@ -198,10 +198,7 @@ def _all(parts: tuple[JsonTest, ...]) -> JsonTest:
         return lambda doc: a(doc) and b(doc) and c(doc)
 
     def every(doc: Any) -> bool:
-        for p in parts:
-            if not p(doc):
-                return False
-        return True
+        return all(p(doc) for p in parts)
 
     return every
 
@@ -212,10 +209,7 @@ def _any(parts: tuple[JsonTest, ...]) -> JsonTest:
         return lambda doc: a(doc) or b(doc)
 
     def some(doc: Any) -> bool:
-        for p in parts:
-            if p(doc):
-                return True
-        return False
+        return any(p(doc) for p in parts)
 
     return some
 
@@ -288,10 +282,9 @@ def _compile_wild_compare(expr: nodes.Compare, nodes_of: Callable[[Any], Iterato
     test = value_test(expr.op, expr.value)
 
     def compare(doc: Any) -> bool:
-        for v in nodes_of(doc):
-            if v is not None and type(v) is not dict and type(v) is not list and test(v):
-                return True
-        return False
+        return any(
+            v is not None and type(v) is not dict and type(v) is not list and test(v) for v in nodes_of(doc)
+        )
 
     return compare
 

@@ -54,7 +54,7 @@ def compile_space(pattern: nodes.SpacePattern) -> Extractor:
         if len(fixed) == n_items:  # no ellipsis: a one-to-one fit
             if m != n_items:
                 return None
-            for (_, test), value in zip(fixed, fields):
+            for (_, test), value in zip(fixed, fields, strict=True):
                 if test is not None and not test(value):
                     return None
             positions: list[int] | None = list(range(m))
@@ -64,12 +64,12 @@ def compile_space(pattern: nodes.SpacePattern) -> Extractor:
                 return None
         assert positions is not None  # both branches above return when nothing fits
         names: list[str | None] = [None] * m
-        for (name, _), pos in zip(fixed, positions):
+        for (name, _), pos in zip(fixed, positions, strict=True):
             names[pos] = name
         # Named fields as $name; unnamed ones and those under `...` by position, $1 first.
         return {
             (f"${name}" if name else f"${pos + 1}"): value
-            for pos, (name, value) in enumerate(zip(names, fields))
+            for pos, (name, value) in enumerate(zip(names, fields, strict=True))
         }
 
     return extract
