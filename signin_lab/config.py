@@ -434,9 +434,13 @@ class LabConfig:
         for a in self.alerts:
             where = f"alerts[{a.key!r}]"
             if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
-                why = (f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
-                       "digits, '-' or '_'; alarm names at most 255 characters)")
-                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {b.key for b in self.alert_specs if b.name is None}:
+                why = (
+                    f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
+                    "digits, '-' or '_'; alarm names at most 255 characters)"
+                )
+                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {
+                    b.key for b in self.alert_specs if b.name is None
+                }:
                     raise bad("name_prefix", self.name_prefix, why)
                 raise bad(f"{where}.name", a.name, why)
             if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
@@ -508,7 +512,9 @@ def _check_alarm_settings(
     if not 1 <= datapoints <= evaluation_periods:
         raise bad(f"{where}datapoints_to_alarm", datapoints, "must be between 1 and evaluation_periods")
     if period * evaluation_periods > (86400 if period < 3600 else 604800):
-        raise bad(f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
+        raise bad(
+            f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit"
+        )
     if treat_missing not in get_args(TreatMissingData):
         raise bad(f"{where}treat_missing_data", treat_missing, "one of missing, notBreaching, breaching, ignore")
     if operator not in get_args(ComparisonOperator):

@@ -167,7 +167,9 @@ def architecture(config: LabConfig | None = None, design: str = "blog") -> Archi
                     topics = [(alert, alarm, node(SimpleNotificationServiceSnsTopic, "topic", alert.topic_name))
                               for alert, alarm in alarms]
                 email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
-                phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
+                phone = (
+                    node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
+                )
                 for alert, alarm, topic in topics:
                     link(alarm, topic, "ALARM")
                     link(topic, email)

@@ -80,8 +80,8 @@ def __getattr__(name: str) -> Any:
 # --- The blog's month -------------------------------------------------------------------------
 # The blog: "about 30 KB a day" of CloudTrail log files to S3 (gzip JSON). The two ratios below turn
 # that into events and raw bytes; they are measured on AWS's own 15 example ConsoleLogin records
-# (signin_lab/data/console_login_examples.json, a copy of the reference collection): 989 bytes per record on average as compact
-# JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
+# (signin_lab/data/console_login_examples.json, a copy of the reference collection): 989 bytes per
+# record on average as compact JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
 _BLOG_S3_BYTES_PER_DAY = 30_000
 #: Bytes of one CloudTrail record as compact JSON (AWS's ConsoleLogin examples: 989 on average).
 RECORD_BYTES = 1_000
@@ -189,7 +189,8 @@ class Scenario:
                 raise _fail(
                     where,
                     f"no known SMS price for country {country!r} "
-                    f"(known: {', '.join(sorted(known))}); add it to a price book (costs/prices/<region>.json) with its source",
+                    f"(known: {', '.join(sorted(known))}); "
+                    "add it to a price book (costs/prices/<region>.json) with its source",
                 )
             sms[code] = sms.get(code, 0) + _count(where, count)
         object.__setattr__(self, "sms_per_month", types.MappingProxyType(dict(sorted(sms.items()))))

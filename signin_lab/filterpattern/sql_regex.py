@@ -4,10 +4,10 @@ The kit's interpreter runs a `%...%` regex with Python's `re` and `re.ASCII` ("\
 to [a-zA-Z_0-9]", "\\d ... [0-9]": FilterAndPatternSyntax, "Supported regular expressions (regex)
 syntax", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
 RE2 and Java/Joni differ from Python on a few points, so each is written out explicitly here:
-`\\d \\w \\s` and their negations become ASCII classes (RE2's `\\s` lacks \\v), `^` becomes `\\A`,
-`.` becomes `[^\\n]`, `{,n}` becomes `{0,n}`, a `{` that is not a repetition is escaped, and `$` (which Python also lets match before
-a final newline) becomes `\\z` plus a second test on the text without that newline (see
-`RegexSQL`). What cannot be rewritten exactly is a FilterPatternError(kind="sql").
+`\\d \\w \\s` and their negations become ASCII classes (RE2's `\\s` lacks \\v), `^` becomes `\\A`, `.`
+becomes `[^\\n]`, `{,n}` becomes `{0,n}`, a `{` that is not a repetition is escaped, and `$` (which
+Python also lets match before a final newline) becomes `\\z` plus a second test on the text without
+that newline (see `RegexSQL`). What cannot be rewritten exactly is a FilterPatternError(kind="sql").
 """
 
 from __future__ import annotations

@@ -105,7 +105,10 @@ def ensure_bucket(lab: Lab) -> list[Change]:
         updated.append("block public access")
     try:
         current_enc = s3.get_bucket_encryption(**owned(cfg))["ServerSideEncryptionConfiguration"]
-        current_rules = [{"ApplyServerSideEncryptionByDefault": r["ApplyServerSideEncryptionByDefault"]} for r in current_enc["Rules"]]
+        current_rules = [
+            {"ApplyServerSideEncryptionByDefault": r["ApplyServerSideEncryptionByDefault"]}
+            for r in current_enc["Rules"]
+        ]
     except Exception as exc:
         if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
@@ -174,7 +177,9 @@ def ensure_trail(lab: Lab) -> list[Change]:
     ct = lab.client("cloudtrail")
     wanted = trail_settings(cfg)
     current = get_trail(lab)
-    if current is None and created(lambda: ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])):
+    if current is None and created(
+        lambda: ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])
+    ):
         change = Change(SECTION, "trail", cfg.trail_name, "created")
     else:
         current = current or get_trail(lab) or {}  # a racing peer created it: compare with theirs
@@ -186,7 +191,14 @@ def ensure_trail(lab: Lab) -> list[Change]:
             change = Change(SECTION, "trail", cfg.trail_name, "unchanged")
     arn = cfg.trail_arn()  # by ARN: another Region's trail may have the same name
     selectors = ct.get_event_selectors(TrailName=arn).get("EventSelectors") or []
-    normal = [{"ReadWriteType": s.get("ReadWriteType"), "IncludeManagementEvents": s.get("IncludeManagementEvents"), "DataResources": s.get("DataResources", [])} for s in selectors]
+    normal = [
+        {
+            "ReadWriteType": s.get("ReadWriteType"),
+            "IncludeManagementEvents": s.get("IncludeManagementEvents"),
+            "DataResources": s.get("DataResources", []),
+        }
+        for s in selectors
+    ]
     if normal != EVENT_SELECTORS:
         ct.put_event_selectors(TrailName=arn, EventSelectors=EVENT_SELECTORS)
         if change.action == "unchanged":
