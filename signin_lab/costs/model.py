@@ -419,13 +419,7 @@ def estimate(
     if not isinstance(scenario, Scenario):
         raise SigninLabError(f"scenario: expected a Scenario, got {type(scenario).__name__}", field="scenario")
     book = as_price_book(prices) if prices is not None else load_prices()
-    for country in scenario.sms_per_month:
-        if country not in book.sms:
-            raise _fail(
-                f"sms_per_month[{country!r}]",
-                f"the {book.region} price book has no SMS price for country {country!r} "
-                f"(it has: {', '.join(sorted(book.sms))})",
-            )
+    _check_sms_countries(scenario, book)
     terms = book.plans[scenario.plan]
     twelve = scenario.month <= terms.twelve_month_offers_months
     s = scenario
@@ -471,6 +465,27 @@ def estimate(
         matched = float(s.publishes_per_month)
         lines.append(_line(price, matched, _allowance(price, matched, twelve), "rule -> SNS"))
 
+    notes = _book_notes(book, lines)
+    total = math.fsum(line.usd for line in lines)
+    credits = _credits(s, terms, total, notes)
+    return Report(
+        scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
+    )
+
+
+def _check_sms_countries(scenario: Scenario, book: PriceBook) -> None:
+    """Every country the scenario texts must have an SMS price in the book."""
+    for country in scenario.sms_per_month:
+        if country not in book.sms:
+            raise _fail(
+                f"sms_per_month[{country!r}]",
+                f"the {book.region} price book has no SMS price for country {country!r} "
+                f"(it has: {', '.join(sorted(book.sms))})",
+            )
+
+
+def _book_notes(book: PriceBook, lines: list[Line]) -> list[str]:
+    """The report's notes on the price book: its Region, and the figures carried from another."""
     notes: list[str] = []
     if book.region:
         notes.append(f"list prices for {book.region}; other Regions differ")
@@ -480,11 +495,7 @@ def estimate(
             f"not confirmed for {book.region} (the {book.items[carried[0]].carried_from} figure is used): "
             + ", ".join(carried)
         )
-    total = math.fsum(line.usd for line in lines)
-    credits = _credits(s, terms, total, notes)
-    return Report(
-        scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
-    )
+    return notes
 
 
 def _carried(book: PriceBook, key: str) -> bool:

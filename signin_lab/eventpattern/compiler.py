@@ -315,25 +315,29 @@ def _anything_but(operand: Any, path: Path) -> Matcher:
     items = operand if isinstance(operand, list) else [operand]
     if kind is None:
         return _anything_but_values(items, path, listed=isinstance(operand, list))
-    matchers: list[Matcher] = []
-    for i, item in enumerate(items):
-        here = (*path, i) if isinstance(operand, list) else path
-        if not isinstance(item, str):
-            reason = {
-                "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
-                "number|start|null|boolean is not supported.",
-                "wildcard": "wildcard match pattern must be a string",
-            }.get(kind, "prefix/suffix match pattern must be a string")
-            raise _fail(reason, here, "operand")
-        if kind in ("prefix", "suffix") and not item:
-            raise _fail("Null prefix/suffix not allowed", here, "operand")
-        if kind == "wildcard":
-            _check_wildcard(item, here)
-        matchers.append({
-            "equals-ignore-case": EqualsIgnoreCase, "prefix": Prefix, "suffix": Suffix,
-            "wildcard": Wildcard,
-        }[kind](item))
-    return AnythingButOf(tuple(matchers))
+    return AnythingButOf(tuple(
+        _anything_but_of(kind, item, (*path, i) if isinstance(operand, list) else path)
+        for i, item in enumerate(items)
+    ))
+
+
+def _anything_but_of(kind: str, item: Any, here: Path) -> Matcher:
+    """One value under anything-but's equals-ignore-case, prefix, suffix or wildcard."""
+    if not isinstance(item, str):
+        reason = {
+            "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
+            "number|start|null|boolean is not supported.",
+            "wildcard": "wildcard match pattern must be a string",
+        }.get(kind, "prefix/suffix match pattern must be a string")
+        raise _fail(reason, here, "operand")
+    if kind in ("prefix", "suffix") and not item:
+        raise _fail("Null prefix/suffix not allowed", here, "operand")
+    if kind == "wildcard":
+        _check_wildcard(item, here)
+    return {
+        "equals-ignore-case": EqualsIgnoreCase, "prefix": Prefix, "suffix": Suffix,
+        "wildcard": Wildcard,
+    }[kind](item)
 
 
 def _anything_but_values(items: list[Any], path: Path, *, listed: bool) -> AnythingBut:
