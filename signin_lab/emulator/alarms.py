@@ -136,7 +136,7 @@ def _validate(
     return m
 
 
-def evaluate(
+def evaluate(  # noqa: C901 - alarms-and-missing-data.html's rules in the page's order, one branch each
     points: Sequence[tuple[datetime | None, float | None]],
     *,
     threshold: float = 0.0,

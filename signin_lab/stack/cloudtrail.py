@@ -93,16 +93,38 @@ def ensure_bucket(lab: Lab) -> list[Change]:
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": cfg.region}
         if created(lambda: s3.create_bucket(**kwargs)):
             state = "created"
-    updated = []
+    updated = [
+        what
+        for what, ensure in (
+            ("block public access", _ensure_public_access_block),
+            ("default encryption", _ensure_encryption),
+            ("bucket policy", _ensure_bucket_policy),
+        )
+        if ensure(s3, cfg)
+    ]
+    if state == "unchanged" and updated:
+        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, "updated", ", ".join(updated)))
+    else:
+        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, state))  # type: ignore[arg-type]
+    return changes
+
+
+def _ensure_public_access_block(s3: Any, cfg: LabConfig) -> bool:
+    """Block all public access to the bucket; True if it had to be put."""
     try:
         current_block = s3.get_public_access_block(**owned(cfg))["PublicAccessBlockConfiguration"]
     except Exception as exc:
         if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
             raise
         current_block = None
-    if current_block != BLOCK_PUBLIC_ACCESS:
-        s3.put_public_access_block(**owned(cfg), PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
-        updated.append("block public access")
+    if current_block == BLOCK_PUBLIC_ACCESS:
+        return False
+    s3.put_public_access_block(**owned(cfg), PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
+    return True
+
+
+def _ensure_encryption(s3: Any, cfg: LabConfig) -> bool:
+    """The bucket's default encryption; True if it had to be put."""
     try:
         current_enc = s3.get_bucket_encryption(**owned(cfg))["ServerSideEncryptionConfiguration"]
         current_rules = [
@@ -113,9 +135,14 @@ def ensure_bucket(lab: Lab) -> list[Change]:
         if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
         current_rules = None
-    if current_rules != ENCRYPTION["Rules"]:
-        s3.put_bucket_encryption(**owned(cfg), ServerSideEncryptionConfiguration=ENCRYPTION)
-        updated.append("default encryption")
+    if current_rules == ENCRYPTION["Rules"]:
+        return False
+    s3.put_bucket_encryption(**owned(cfg), ServerSideEncryptionConfiguration=ENCRYPTION)
+    return True
+
+
+def _ensure_bucket_policy(s3: Any, cfg: LabConfig) -> bool:
+    """CloudTrail's bucket policy; True if it had to be put."""
     policy = trail_bucket_policy(cfg)
     try:
         current_policy = json.loads(s3.get_bucket_policy(**owned(cfg))["Policy"])
@@ -123,14 +150,10 @@ def ensure_bucket(lab: Lab) -> list[Change]:
         if not is_not_found(exc):
             raise
         current_policy = None
-    if current_policy != policy:
-        s3.put_bucket_policy(**owned(cfg), Policy=json.dumps(policy))
-        updated.append("bucket policy")
-    if state == "unchanged" and updated:
-        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, "updated", ", ".join(updated)))
-    else:
-        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, state))  # type: ignore[arg-type]
-    return changes
+    if current_policy == policy:
+        return False
+    s3.put_bucket_policy(**owned(cfg), Policy=json.dumps(policy))
+    return True
 
 
 def trail_settings(cfg: LabConfig) -> dict[str, Any]:
