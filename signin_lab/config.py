@@ -376,7 +376,7 @@ class LabConfig:
         return dataclasses.replace(self, **overrides)
 
     # -- validation: before any call is made --------------------------------------------------
-    def validate(self) -> None:
+    def validate(self) -> None:  # noqa: C901 - a flat table of AWS's rules, one check per line
         """Raise SigninLabError naming the first value AWS would refuse, and why (`.field` names it)."""
 
         def bad(name: str, value: object, why: str) -> SigninLabError:
@@ -432,30 +432,38 @@ class LabConfig:
             if key not in keys and not blog_default:
                 raise bad("sms_alerts", key, f"not a configured alert; keys are {', '.join(keys)}")
         for a in self.alerts:
-            where = f"alerts[{a.key!r}]"
-            if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
-                why = (f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
-                       "digits, '-' or '_'; alarm names at most 255 characters)")
-                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {b.key for b in self.alert_specs if b.name is None}:
-                    raise bad("name_prefix", self.name_prefix, why)
-                raise bad(f"{where}.name", a.name, why)
-            if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
-                raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
-            problem = limits.metric_value_problem(a.metric_value or "")
+            self._validate_alert(a, bad)
+
+    def _validate_alert(self, a: Alert, bad: Any) -> None:
+        """Raise `bad(...)` for the first value of one resolved alert that AWS would refuse."""
+        where = f"alerts[{a.key!r}]"
+        if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
+            why = (
+                f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
+                "digits, '-' or '_'; alarm names at most 255 characters)"
+            )
+            if a.name == f"{self.name_prefix}-{a.key}" and a.key in {
+                b.key for b in self.alert_specs if b.name is None
+            }:
+                raise bad("name_prefix", self.name_prefix, why)
+            raise bad(f"{where}.name", a.name, why)
+        if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
+            raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
+        problem = limits.metric_value_problem(a.metric_value or "")
+        if problem:
+            raise bad(f"{where}.metric_value", a.metric_value, problem)
+        for name in ("threshold", "default_value"):
+            value = getattr(a, name)
+            problem = limits.number_problem(value) if value is not None else None
             if problem:
-                raise bad(f"{where}.metric_value", a.metric_value, problem)
-            for name in ("threshold", "default_value"):
-                value = getattr(a, name)
-                problem = limits.number_problem(value) if value is not None else None
-                if problem:
-                    raise bad(f"{where}.{name}", value, problem)
-            description = alarm_description(a)
-            if len(description) > limits.ALARM_DESCRIPTION_MAX:
-                raise bad(f"{where}.pattern", f"<{len(a.pattern)} characters>",
-                          f"the alarm's description (which quotes the pattern) would be {len(description)} "
-                          f"characters; PutMetricAlarm's AlarmDescription allows {limits.ALARM_DESCRIPTION_MAX}")
-            _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
-                                  a.treat_missing_data, a.comparison_operator, a.statistic)
+                raise bad(f"{where}.{name}", value, problem)
+        description = alarm_description(a)
+        if len(description) > limits.ALARM_DESCRIPTION_MAX:
+            raise bad(f"{where}.pattern", f"<{len(a.pattern)} characters>",
+                      f"the alarm's description (which quotes the pattern) would be {len(description)} "
+                      f"characters; PutMetricAlarm's AlarmDescription allows {limits.ALARM_DESCRIPTION_MAX}")
+        _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
+                              a.treat_missing_data, a.comparison_operator, a.statistic)
 
 
 _DEFAULT_SMS_ALERTS = ("success-root",)
@@ -508,7 +516,9 @@ def _check_alarm_settings(
     if not 1 <= datapoints <= evaluation_periods:
         raise bad(f"{where}datapoints_to_alarm", datapoints, "must be between 1 and evaluation_periods")
     if period * evaluation_periods > (86400 if period < 3600 else 604800):
-        raise bad(f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
+        raise bad(
+            f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit"
+        )
     if treat_missing not in get_args(TreatMissingData):
         raise bad(f"{where}treat_missing_data", treat_missing, "one of missing, notBreaching, breaching, ignore")
     if operator not in get_args(ComparisonOperator):

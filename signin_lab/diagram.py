@@ -73,33 +73,13 @@ def architecture(config: LabConfig | None = None, design: str = "blog") -> Archi
         raise SigninLabError(f"design {design!r}: not a design; designs: {', '.join(DESIGNS)}", field="design")
     if shutil.which("dot") is None:
         raise SigninLabError("the architecture diagram needs Graphviz's `dot`: apt-get install graphviz")
-    from diagrams import Cluster, Diagram, Edge
-    from diagrams.aws.general import MobileClient, User
-    from diagrams.aws.integration import (
-        EventbridgeDefaultEventBusResource,
-        EventbridgeRule,
-        SimpleNotificationServiceSnsEmailNotification,
-        SimpleNotificationServiceSnsTopic,
-    )
-    from diagrams.aws.management import Cloudtrail, Cloudwatch, CloudwatchAlarm, CloudwatchLogs
-    from diagrams.aws.security import IAMRole
+    from diagrams import Cluster, Diagram
+    from diagrams.aws.general import User
+    from diagrams.aws.management import Cloudtrail
     from diagrams.aws.storage import S3
 
-    labels: list[str] = []
-    edges: list[tuple[str, str]] = []
-    label_of: dict[int, str] = {}
-
-    def node(kind: Any, *lines: str) -> Any:
-        text = _label(*lines)
-        labels.append(text)
-        made = kind(text)
-        label_of[id(made)] = text
-        return made
-
-    def link(a: Any, b: Any, text: str = "", **style: Any) -> None:
-        edges.append((label_of[id(a)], label_of[id(b)]))
-        a >> Edge(label=text, **style) >> b
-
+    drawing = _Drawing()
+    node, link = drawing.node, drawing.link
     trail_kind = "multi-Region trail" if cfg.trail_multi_region else f"single-Region trail ({cfg.region} only)"
     graph = {"fontsize": "20", "pad": "0.8", "nodesep": "0.35", "ranksep": "1.5", "splines": "spline"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,65 +95,118 @@ def architecture(config: LabConfig | None = None, design: str = "blog") -> Archi
             bucket = node(S3, "S3 bucket", cfg.bucket, "log files")
             link(trail, bucket)
             if design == "eventbridge":
-                # What lab.deploy(design="eventbridge") builds (signin_lab.stack.eventbridge_plan):
-                # a forwarding rule in every Region that records sign-ins, the central Region's
-                # rule per alert with its SNS target, and the topics' subscribers.
-                from signin_lab.stack.eventbridge_plan import plan
-
-                built = plan(cfg)
-                with Cluster(f"{built.central} (central Region)"):
-                    central_bus = node(EventbridgeDefaultEventBusResource, "default event bus", built.central)
-                    targets = []
-                    for rule in built.rules_in(built.central):
-                        r = node(EventbridgeRule, "rule", rule.name, "source aws.signin, ConsoleLogin")
-                        t = node(SimpleNotificationServiceSnsTopic, "topic", built.topics[rule.alert_key or ""])
-                        link(central_bus, r)
-                        link(r, t, "input transformer")
-                        targets.append((rule.alert_key, t))
-                link(trail, central_bus, "sign-ins recorded here")
-                for region in built.regions:
-                    if region == built.central:
-                        continue
-                    with Cluster(region):
-                        bus = node(EventbridgeDefaultEventBusResource, "default event bus", region)
-                        fwd = node(EventbridgeRule, "forwarding rule", region)
-                    link(trail, bus, "sign-ins recorded here")
-                    link(bus, fwd)
-                    link(fwd, central_bus, "PutEvents (role)", style="dashed")
-                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
-                sms_keys = {a.key for a in cfg.alerts if a.sms}
-                phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if sms_keys else None
-                for key, t in targets:
-                    link(t, email)
-                    if key in sms_keys and phone is not None:
-                        link(t, phone)
+                _draw_eventbridge(drawing, cfg, trail)
             else:
-                with Cluster(f"CloudWatch ({cfg.region})"):
-                    group = node(CloudwatchLogs, "log group", cfg.log_group_name)
-                    role = node(IAMRole, "IAM role", cfg.role_name)
-                    alarms = []
-                    for alert in cfg.alerts:
-                        metric = node(Cloudwatch, "metric filter", alert.filter_name)
-                        alarm = node(CloudwatchAlarm, "alarm", alert.alarm_name,
-                                     f"{alert.statistic} over {alert.period} s > {alert.threshold:g}"
-                                     if alert.comparison_operator == "GreaterThanThreshold"
-                                     else f"{alert.statistic} over {alert.period} s, {alert.comparison_operator}")
-                        link(group, metric)
-                        link(metric, alarm)
-                        alarms.append((alert, alarm))
-                link(trail, role, "assumes", style="dashed")
-                link(role, group, "PutLogEvents")
-                with Cluster("SNS (Standard topics)"):
-                    topics = [(alert, alarm, node(SimpleNotificationServiceSnsTopic, "topic", alert.topic_name))
-                              for alert, alarm in alarms]
-                email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
-                phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
-                for alert, alarm, topic in topics:
-                    link(alarm, topic, "ALARM")
-                    link(topic, email)
-                    if alert.sms and phone is not None:
-                        link(topic, phone)
+                _draw_blog(drawing, cfg, trail)
             dot = str(d.dot.source)
         with open(filename + ".png", "rb") as f:
             png = f.read()
-    return ArchitectureDiagram(png=png, dot=dot, labels=tuple(labels), edges=tuple(edges))
+    return ArchitectureDiagram(png=png, dot=dot, labels=tuple(drawing.labels), edges=tuple(drawing.edges))
+
+
+class _Drawing:
+    """The nodes and edges drawn so far, by label (what ArchitectureDiagram reports)."""
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self.edges: list[tuple[str, str]] = []
+        self._label_of: dict[int, str] = {}
+
+    def node(self, kind: Any, *lines: str) -> Any:
+        """A `kind` node labelled with the non-empty `lines`."""
+        text = _label(*lines)
+        self.labels.append(text)
+        made = kind(text)
+        self._label_of[id(made)] = text
+        return made
+
+    def link(self, a: Any, b: Any, text: str = "", **style: Any) -> None:
+        """An edge a -> b."""
+        from diagrams import Edge
+
+        self.edges.append((self._label_of[id(a)], self._label_of[id(b)]))
+        a >> Edge(label=text, **style) >> b
+
+
+def _draw_eventbridge(drawing: _Drawing, cfg: LabConfig, trail: Any) -> None:
+    """What lab.deploy(design="eventbridge") builds (signin_lab.stack.eventbridge_plan): a
+    forwarding rule in every Region that records sign-ins, the central Region's rule per alert
+    with its SNS target, and the topics' subscribers."""
+    from diagrams import Cluster
+    from diagrams.aws.general import MobileClient
+    from diagrams.aws.integration import (
+        EventbridgeDefaultEventBusResource,
+        EventbridgeRule,
+        SimpleNotificationServiceSnsEmailNotification,
+        SimpleNotificationServiceSnsTopic,
+    )
+
+    from signin_lab.stack.eventbridge_plan import plan
+
+    node, link = drawing.node, drawing.link
+    built = plan(cfg)
+    with Cluster(f"{built.central} (central Region)"):
+        central_bus = node(EventbridgeDefaultEventBusResource, "default event bus", built.central)
+        targets = []
+        for rule in built.rules_in(built.central):
+            r = node(EventbridgeRule, "rule", rule.name, "source aws.signin, ConsoleLogin")
+            t = node(SimpleNotificationServiceSnsTopic, "topic", built.topics[rule.alert_key or ""])
+            link(central_bus, r)
+            link(r, t, "input transformer")
+            targets.append((rule.alert_key, t))
+    link(trail, central_bus, "sign-ins recorded here")
+    for region in built.regions:
+        if region == built.central:
+            continue
+        with Cluster(region):
+            bus = node(EventbridgeDefaultEventBusResource, "default event bus", region)
+            fwd = node(EventbridgeRule, "forwarding rule", region)
+        link(trail, bus, "sign-ins recorded here")
+        link(bus, fwd)
+        link(fwd, central_bus, "PutEvents (role)", style="dashed")
+    email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
+    sms_keys = {a.key for a in cfg.alerts if a.sms}
+    phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if sms_keys else None
+    for key, t in targets:
+        link(t, email)
+        if key in sms_keys and phone is not None:
+            link(t, phone)
+
+
+def _draw_blog(drawing: _Drawing, cfg: LabConfig, trail: Any) -> None:
+    """The blog's design: trail -> log group (with the role) -> filters -> alarms -> topics -> subscribers."""
+    from diagrams import Cluster
+    from diagrams.aws.general import MobileClient
+    from diagrams.aws.integration import (
+        SimpleNotificationServiceSnsEmailNotification,
+        SimpleNotificationServiceSnsTopic,
+    )
+    from diagrams.aws.management import Cloudwatch, CloudwatchAlarm, CloudwatchLogs
+    from diagrams.aws.security import IAMRole
+
+    node, link = drawing.node, drawing.link
+    with Cluster(f"CloudWatch ({cfg.region})"):
+        group = node(CloudwatchLogs, "log group", cfg.log_group_name)
+        role = node(IAMRole, "IAM role", cfg.role_name)
+        alarms = []
+        for alert in cfg.alerts:
+            metric = node(Cloudwatch, "metric filter", alert.filter_name)
+            alarm = node(CloudwatchAlarm, "alarm", alert.alarm_name,
+                         f"{alert.statistic} over {alert.period} s > {alert.threshold:g}"
+                         if alert.comparison_operator == "GreaterThanThreshold"
+                         else f"{alert.statistic} over {alert.period} s, {alert.comparison_operator}")
+            link(group, metric)
+            link(metric, alarm)
+            alarms.append((alert, alarm))
+    link(trail, role, "assumes", style="dashed")
+    link(role, group, "PutLogEvents")
+    with Cluster("SNS (Standard topics)"):
+        topics = [(alert, alarm, node(SimpleNotificationServiceSnsTopic, "topic", alert.topic_name))
+                  for alert, alarm in alarms]
+    email = node(SimpleNotificationServiceSnsEmailNotification, "email", cfg.email or "(no address set)")
+    phone = node(MobileClient, "SMS", cfg.sms or "(no number set)") if any(a.sms for a in cfg.alerts) else None
+    for alert, alarm, topic in topics:
+        link(alarm, topic, "ALARM")
+        link(topic, email)
+        if alert.sms and phone is not None:
+            link(topic, phone)

@@ -126,7 +126,11 @@ def execute_notebook(path: str | Path, timeout: int = CELL_TIMEOUT) -> Executed:
             client.execute(stderr=subprocess.DEVNULL)
         except CellExecutionError as exc:
             index = next(
-                (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                (
+                    i
+                    for i, c in enumerate(nb.cells)
+                    if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+                ),
                 None,
             )
             where = f"cell {index}" if index is not None else "a cell"

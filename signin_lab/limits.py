@@ -43,7 +43,9 @@ _METRIC_VALUE = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|\$\.?[A-Za-z0-
 def bucket_name_problem(name: str) -> str | None:
     """Why S3 would refuse `name` as a general purpose bucket's name, or None."""
     if not _BUCKET_SHAPE.fullmatch(name):
-        return "S3 bucket names are 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit"
+        return (
+            "S3 bucket names are 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit"
+        )
     if ".." in name:
         return "S3 bucket names must not contain two adjacent periods"
     if _IP_ADDRESS.fullmatch(name):

@@ -141,7 +141,8 @@ def _cloudtrail(cfg: LabConfig) -> Stage:
         _aws(cfg, "s3api", "put-bucket-policy", "--bucket", cfg.bucket, "--expected-bucket-owner", cfg.account_id,
              "--policy", _json(policies.trail_bucket_policy(cfg))),
         _aws(cfg, "cloudtrail", "create-trail", "--name", trail["Name"], "--s3-bucket-name", cfg.bucket,
-             "--include-global-service-events" if trail["IncludeGlobalServiceEvents"] else "--no-include-global-service-events",
+             ("--include-global-service-events" if trail["IncludeGlobalServiceEvents"]
+              else "--no-include-global-service-events"),
              "--is-multi-region-trail" if trail["IsMultiRegionTrail"] else "--no-is-multi-region-trail",
              "--enable-log-file-validation" if trail["EnableLogFileValidation"] else "--no-enable-log-file-validation",
              "--tags-list", "Key=signin-lab,Value=true"),

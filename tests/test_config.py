@@ -8,7 +8,9 @@ from signin_lab import LabConfig, SigninLabError
 from signin_lab.config import BLOG_ALERTS, CIS_ALERTS, Alert, check_email, check_phone, sms_country
 from signin_lab.stack.deploy import preflight
 
-NO_MFA = Alert(key="console-no-mfa", pattern='{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "No") }')
+NO_MFA = Alert(
+    key="console-no-mfa", pattern='{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "No") }'
+)
 
 
 def test_blog_defaults() -> None:

@@ -9,7 +9,9 @@ import pytest
 from signin_lab import LabConfig, SigninLabError
 from signin_lab.diagram import architecture
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed (apt-get install graphviz)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed (apt-get install graphviz)"
+)
 EMAIL = "you@example.com"
 SMS = "+447700900123"
 
@@ -22,7 +24,9 @@ def test_renders_a_png() -> None:
 def test_one_filter_alarm_and_topic_per_alert() -> None:
     """The blog's four alerts give four metric filters, four alarms and four topics."""
     labels = architecture().labels
-    counts = [sum(1 for label in labels if label.startswith(kind + "\n")) for kind in ("metric filter", "alarm", "topic")]
+    counts = [
+        sum(1 for label in labels if label.startswith(kind + "\n")) for kind in ("metric filter", "alarm", "topic")
+    ]
     assert [4, 4, 4] == counts
 
 

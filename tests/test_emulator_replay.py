@@ -200,7 +200,9 @@ def test_drill_on_aws_writes_one_log_event() -> None:
         {
             "Trail": {
                 "Name": "events-management",
-                "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console:*",
+                "CloudWatchLogsLogGroupArn": (
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console:*"
+                ),
             }
         },
         {"Name": "events-management"},

@@ -49,7 +49,8 @@ CLAIMS: list[tuple[str, str, str, str, Check, str]] = [
     ("03_cloudtrail", "03-record-3", r"A sign-in has no request parameters \(`null`", "03-record-2",
      _has(r"requestParameters\s+null"), "the sign-in's requestParameters is null"),
     ("05_metric_filters", "05-19", r"The two blog columns are empty", "05-18",
-     lambda t: re.search(r"blog failure-root\s+0\n", t) is not None and re.search(r"blog success-root\s+0\n", t) is not None,
+     lambda t: (re.search(r"blog failure-root\s+0\n", t) is not None
+                and re.search(r"blog success-root\s+0\n", t) is not None),
      "the blog's root patterns match 0 records"),
     ("05_metric_filters", "05-16", r"checks that it\s+changes nothing", "05-eventsource-1",
      _count("same as without: True", 2), "eventSource changes no match"),
@@ -154,7 +155,10 @@ def test_path_check_refuses_near_misses(prefix: str) -> None:
 
 @pytest.mark.parametrize(
     "prefix",
-    ["AWSLogs/123456789012/CloudTrail/eu-north-1/2025/03/03/", "/AWSLogs/123456789012/CloudTrail/eu-north-1/2025/03/03"],
+    [
+        "AWSLogs/123456789012/CloudTrail/eu-north-1/2025/03/03/",
+        "/AWSLogs/123456789012/CloudTrail/eu-north-1/2025/03/03",
+    ],
 )
 def test_path_check_accepts_the_day_folder(prefix: str) -> None:
     """Notebook 03's check says ✔ for the day folder, with or without the outer slashes."""

@@ -44,7 +44,10 @@ def test_bucket_and_topic_policies_are_scoped(lab: Lab) -> None:
     cw = topic_policy(cfg, cfg.alert("success-iam"))["Statement"][1]
     assert {"Service": "cloudwatch.amazonaws.com"} == cw["Principal"]
     assert "123456789012" == cw["Condition"]["StringEquals"]["aws:SourceAccount"]
-    assert "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:signin-console-success-iam" == cw["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert (
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:signin-console-success-iam"
+        == cw["Condition"]["ArnLike"]["aws:SourceArn"]
+    )
 
 
 def test_redeploy_changes_nothing(deployed: Lab) -> None:
@@ -59,7 +62,9 @@ def test_redeploy_applies_an_override(deployed: Lab) -> None:
     result = deployed.deploy(default_value=None)
     updated = sorted(c.name for c in result.changes if c.action == "updated")
     assert TOPICS == updated
-    filters = deployed.client("logs").describe_metric_filters(logGroupName="aws-cloudtrail-logs-signin-console")["metricFilters"]
+    filters = deployed.client("logs").describe_metric_filters(logGroupName="aws-cloudtrail-logs-signin-console")[
+        "metricFilters"
+    ]
     assert all("defaultValue" not in f["metricTransformations"][0] for f in filters)
 
 

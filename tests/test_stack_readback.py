@@ -74,7 +74,11 @@ def test_metric_filter_settings(stack: Lab) -> None:
         )["metricFilters"]
     }
     f = filters["signin-console-success-root"]
-    assert '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") && ($.responseElements.ConsoleLogin = "Success") }' == f["filterPattern"]
+    assert (
+        '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") '
+        '&& ($.responseElements.ConsoleLogin = "Success") }'
+        == f["filterPattern"]
+    )
     t = f["metricTransformations"][0]
     assert ("signin-console-success-root", "CloudTrailMetrics", "1", 0.0) == (
         t["metricName"], t["metricNamespace"], t["metricValue"], t["defaultValue"]
@@ -95,7 +99,8 @@ def test_subscriptions(stack: Lab) -> None:
     """Every topic has the email; only root success also has the SMS."""
     sns = stack.client("sns")
     subs = sorted(
-        (s["TopicArn"].rsplit(":", 1)[1], s["Protocol"], s["Endpoint"]) for s in sns.list_subscriptions()["Subscriptions"]
+        (s["TopicArn"].rsplit(":", 1)[1], s["Protocol"], s["Endpoint"])
+        for s in sns.list_subscriptions()["Subscriptions"]
     )
     expected = sorted([(t, "email", EMAIL) for t in TOPICS] + [("signin-console-success-root", "sms", SMS)])
     assert expected == subs

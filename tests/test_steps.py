@@ -35,7 +35,9 @@ def _run_script(server: RunningServer, cfg: LabConfig) -> None:
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_PAGER": "",
     }
-    done = subprocess.run(["bash", "-c", steps.script(cfg)], check=False, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["bash", "-c", steps.script(cfg)], check=False, env=env, capture_output=True, text=True, timeout=300
+    )
     assert 0 == done.returncode, done.stderr.strip()[-2000:]
 
 

@@ -1,12 +1,11 @@
 """The `signin-lab` command: every step of the course from a terminal; the only package that prints.
 
-Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any
-command, which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py). One module
-per command or group (stack, archive, athena, backtest, cost, check, doctor, eventbridge, demo,
-serve, docs), the shared options and
-error mapping in `common`, the rich renderers of library results in `render`. Errors raised on
-purpose (SigninLabError) print as one line on stderr, led by the option their `field` names,
-and exit 2.
+Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any command,
+which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py). One module per command
+or group (stack, archive, athena, backtest, cost, check, doctor, eventbridge, demo, serve, docs), the shared
+options and error mapping in `common`, the rich renderers of library results in `render`. Errors
+raised on purpose (SigninLabError) print as one line on stderr, led by the option their `field`
+names, and exit 2.
 """
 
 from __future__ import annotations

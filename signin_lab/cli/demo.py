@@ -65,10 +65,7 @@ def replay(paths: tuple[str, ...], target: str | None, region: str, on_error: st
         if lab.target.in_process:
             lab.deploy(email=EMAIL, sms=SMS)
         records = checked_records(stream, on_error)
-        if sys.stderr.isatty():
-            run = _replay_with_progress(lab, records)
-        else:
-            run = lab.replay(records)
+        run = _replay_with_progress(lab, records) if sys.stderr.isatty() else lab.replay(records)
     console = terminal()
     print_run(console, run)
     print_inbox(console, run.messages)

@@ -37,7 +37,11 @@ class StackResult:
         """One line: what changed, or that nothing did."""
         if not self.changed:
             return f"{self.operation}: nothing to change ({len(self.changes)} resources checked)"
-        parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "deleted", "kept", "unchanged", "absent") if self.count(a)]
+        parts = [
+            f"{self.count(a)} {a}"
+            for a in ("created", "updated", "deleted", "kept", "unchanged", "absent")
+            if self.count(a)
+        ]
         return f"{self.operation}: " + ", ".join(parts)
 
     def frame(self) -> pd.DataFrame:
