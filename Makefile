@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-## the documentation site, built from the executed notebooks into site/
+## the course book (Sphinx, MyST-NB, sphinx-book-theme) from the stored, executed notebooks into site/; executes nothing
 docs: $(STAMP)
 	$(BIN)/python -m signin_lab.cli docs build
 

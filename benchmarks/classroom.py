@@ -54,7 +54,9 @@ def resources(lab: Lab) -> dict[str, list[str]]:
     return {
         "roles": [r["RoleName"] for r in lab.client("iam").list_roles()["Roles"]],
         "topics": sorted(t["TopicArn"] for t in lab.client("sns").list_topics()["Topics"]),
-        "trails": [t["TrailARN"] for t in lab.client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]],
+        "trails": [
+            t["TrailARN"] for t in lab.client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]
+        ],
         "buckets": [b["Name"] for b in lab.client("s3").list_buckets()["Buckets"]],
         "log groups": [g["logGroupName"] for g in lab.client("logs").describe_log_groups()["logGroups"]],
         "alarms": [a["AlarmName"] for a in lab.client("cloudwatch").describe_alarms()["MetricAlarms"]],

@@ -34,8 +34,10 @@ def main() -> int:
             print(f"{path.name:28} {result.cells:5d} {result.seconds:8.1f} {result.seconds / BUDGET_SECONDS:16.2f}")
     ratio = total / BUDGET_SECONDS
     print(f"{'total':28} {'':5} {total:8.1f} {ratio:16.2f}")
-    print(f"course: {total:.1f} s for {len(notebooks)} notebooks; ratio to the {BUDGET_SECONDS:.0f} s budget: {ratio:.2f}"
-          + (" (over budget)" if ratio > 1 else ""))
+    print(
+        f"course: {total:.1f} s for {len(notebooks)} notebooks; ratio to the {BUDGET_SECONDS:.0f} s budget: {ratio:.2f}"
+        + (" (over budget)" if ratio > 1 else "")
+    )
     return 0
 
 

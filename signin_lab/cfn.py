@@ -5,6 +5,7 @@ Every name, pattern, alarm setting and policy comes from `LabConfig` and `signin
 deploys on moto and compares the read-back resources with `resolve(template)`.
 
 Names in the template (CloudFormation resolves them in whatever account and Region it runs):
+
 - literal, exactly as deploy uses them: the role, inline policy, topic, log group, trail, metric
   filter, metric and alarm names (all from LabConfig, account- and Region-free);
 - `Fn::Sub` with `${AWS::AccountId}` / `${AWS::Region}`: every ARN and account id inside the
@@ -13,6 +14,7 @@ Names in the template (CloudFormation resolves them in whatever account and Regi
   `bucket_name` set in LabConfig stays literal;
 - `Ref` / `Fn::GetAtt` where one resource points at another (topic ARNs in alarms, the role and
   log group ARNs in the trail), which also gives CloudFormation its creation order.
+
 The intrinsic functions are written in their long form (`{"Fn::Sub": ...}`), which is plain YAML,
 so any YAML parser (and `yaml.safe_load`) reads the template.
 
@@ -311,64 +313,82 @@ def resolve(
     if unknown:
         raise SigninLabError(f"resolve: unknown template parameter(s) {unknown}; known: {sorted(params)}")
     params.update(parameters or {})
-    pseudo = {"AWS::AccountId": account_id, "AWS::Region": region, "AWS::Partition": "aws"}
     raw = doc["Resources"]
-
-    def sub(text: str) -> str:
-        def one(m: re.Match[str]) -> str:
-            name = m.group(1)
-            if name in pseudo:
-                return pseudo[name]
-            if name in params:
-                return params[name]
-            raise SigninLabError(f"resolve: Fn::Sub names unknown variable ${{{name}}} in {text!r}")
-
-        return re.sub(r"\$\{([A-Za-z0-9:]+)\}", one, text)
-
-    def ref(name: str) -> Any:
-        if name in params:
-            return params[name]
-        if name in pseudo:
-            return pseudo[name]
-        if name not in raw:
-            raise SigninLabError(f"resolve: Ref to unknown resource or parameter {name!r}")
-        res = raw[name]
-        props = res.get("Properties", {})
-        kind = res["Type"]
-        if kind == "AWS::SNS::Topic":
-            return f"arn:aws:sns:{region}:{account_id}:{props['TopicName']}"
-        if kind == "AWS::S3::Bucket":
-            return value(props["BucketName"])
-        if kind == "AWS::Logs::LogGroup":
-            return props["LogGroupName"]
-        raise SigninLabError(f"resolve: Ref to a {kind} is not modelled")
-
-    def value(node: Any) -> Any:
-        if isinstance(node, list):
-            return [value(v) for v in node]
-        if not isinstance(node, dict):
-            return node
-        if set(node) == {"Ref"}:
-            return ref(node["Ref"])
-        if set(node) == {"Fn::Sub"}:
-            return sub(node["Fn::Sub"])
-        if set(node) == {"Fn::GetAtt"}:
-            name, attr = node["Fn::GetAtt"]
-            res = raw[name]
-            if attr != "Arn" or res["Type"] not in _ARN_ATTRIBUTES:
-                raise SigninLabError(f"resolve: Fn::GetAtt {name}.{attr} is not modelled")
-            return _ARN_ATTRIBUTES[res["Type"]](value(res["Properties"]), account_id, region)
-        if set(node) == {"Fn::Not"}:
-            return not value(node["Fn::Not"][0])
-        if set(node) == {"Fn::Equals"}:
-            a, b = node["Fn::Equals"]
-            return value(a) == value(b)
-        return {k: value(v) for k, v in node.items()}
-
-    conditions = {name: value(cond) for name, cond in doc.get("Conditions", {}).items()}
+    r = _Resolver(raw, params, account_id, region)
+    conditions = {name: r.value(cond) for name, cond in doc.get("Conditions", {}).items()}
     out: dict[str, Any] = {}
     for name, res in raw.items():
         if "Condition" in res and not conditions[res["Condition"]]:
             continue
-        out[name] = {"Type": res["Type"], "Properties": value(res.get("Properties", {}))}
+        out[name] = {"Type": res["Type"], "Properties": r.value(res.get("Properties", {}))}
     return out
+
+
+class _Resolver:
+    """`resolve`'s evaluator of the intrinsic functions over one template's resources."""
+
+    def __init__(self, raw: dict[str, Any], params: dict[str, str], account_id: str, region: str) -> None:
+        self.raw = raw
+        self.params = params
+        self.account_id = account_id
+        self.region = region
+        self.pseudo = {"AWS::AccountId": account_id, "AWS::Region": region, "AWS::Partition": "aws"}
+
+    def sub(self, text: str) -> str:
+        """Fn::Sub: `${name}` of a pseudo parameter or a parameter."""
+
+        def one(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in self.pseudo:
+                return self.pseudo[name]
+            if name in self.params:
+                return self.params[name]
+            raise SigninLabError(f"resolve: Fn::Sub names unknown variable ${{{name}}} in {text!r}")
+
+        return re.sub(r"\$\{([A-Za-z0-9:]+)\}", one, text)
+
+    def ref(self, name: str) -> Any:
+        """Ref: a parameter's value, a pseudo parameter, or a topic's ARN, a bucket's or log group's name."""
+        if name in self.params:
+            return self.params[name]
+        if name in self.pseudo:
+            return self.pseudo[name]
+        if name not in self.raw:
+            raise SigninLabError(f"resolve: Ref to unknown resource or parameter {name!r}")
+        res = self.raw[name]
+        props = res.get("Properties", {})
+        kind = res["Type"]
+        if kind == "AWS::SNS::Topic":
+            return f"arn:aws:sns:{self.region}:{self.account_id}:{props['TopicName']}"
+        if kind == "AWS::S3::Bucket":
+            return self.value(props["BucketName"])
+        if kind == "AWS::Logs::LogGroup":
+            return props["LogGroupName"]
+        raise SigninLabError(f"resolve: Ref to a {kind} is not modelled")
+
+    def get_att(self, name: str, attr: str) -> str:
+        """Fn::GetAtt X.Arn of the resource kinds in _ARN_ATTRIBUTES."""
+        res = self.raw[name]
+        if attr != "Arn" or res["Type"] not in _ARN_ATTRIBUTES:
+            raise SigninLabError(f"resolve: Fn::GetAtt {name}.{attr} is not modelled")
+        return _ARN_ATTRIBUTES[res["Type"]](self.value(res["Properties"]), self.account_id, self.region)
+
+    def value(self, node: Any) -> Any:
+        """`node` with every intrinsic function in it resolved."""
+        if isinstance(node, list):
+            return [self.value(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"Ref"}:
+            return self.ref(node["Ref"])
+        if set(node) == {"Fn::Sub"}:
+            return self.sub(node["Fn::Sub"])
+        if set(node) == {"Fn::GetAtt"}:
+            name, attr = node["Fn::GetAtt"]
+            return self.get_att(name, attr)
+        if set(node) == {"Fn::Not"}:
+            return not self.value(node["Fn::Not"][0])
+        if set(node) == {"Fn::Equals"}:
+            a, b = node["Fn::Equals"]
+            return self.value(a) == self.value(b)
+        return {k: self.value(v) for k, v in node.items()}

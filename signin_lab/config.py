@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from signin_lab import limits
 from signin_lab.errors import SigninLabError
 
 Outcome = Literal["failure", "success"]
@@ -96,19 +97,16 @@ def regions() -> frozenset[str]:
 _ROLE = re.compile(r"[\w+=,.@-]{1,64}")
 # SNS topic names: https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
 _TOPIC = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# CloudTrail trail names: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
-_TRAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]")
+# CloudTrail trail names and S3 bucket names: signin_lab.limits (each rule cited there).
 # Log group names: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 _LOG_GROUP = re.compile(r"[\.\-_/#A-Za-z0-9]{1,512}")
-# S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _ACCOUNT = re.compile(r"\d{12}")
 #: Metric namespaces: 1-255 characters, not starting with ':'
 #: (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 _NAMESPACE = re.compile(r"[^:].{0,254}", re.DOTALL)
 #: Alarm names are 1-255 characters (API_PutMetricAlarm.html above); metric filter names 1-512
 #: without ':' or '*' (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
-_ALARM_NAME_MAX = 255
+_ALARM_NAME_MAX = limits.ALARM_NAME_MAX
 _STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 
 #: E.164: "+", a country code and the number, 15 digits at most
@@ -293,6 +291,7 @@ class LabConfig:
             raise SigninLabError(
                 f"LabConfig.alerts={specs!r}: expected a tuple of signin_lab.config.Alert", field="alerts"
             )
+        _check_types(self, specs)
         object.__setattr__(self, "alert_specs", tuple(specs))
         object.__setattr__(self, "alerts", self._resolve(tuple(specs)))
         self.validate()
@@ -377,7 +376,7 @@ class LabConfig:
         return dataclasses.replace(self, **overrides)
 
     # -- validation: before any call is made --------------------------------------------------
-    def validate(self) -> None:
+    def validate(self) -> None:  # noqa: C901 - a flat table of AWS's rules, one check per line
         """Raise SigninLabError naming the first value AWS would refuse, and why (`.field` names it)."""
 
         def bad(name: str, value: object, why: str) -> SigninLabError:
@@ -388,18 +387,26 @@ class LabConfig:
             raise bad("region", self.region, "not an AWS commercial Region (e.g. eu-west-1)")
         if not _ACCOUNT.fullmatch(self.account_id):
             raise bad("account_id", self.account_id, "an AWS account id is 12 digits")
-        if not _TRAIL.fullmatch(self.trail_name):
-            raise bad("trail_name", self.trail_name, "3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
-        if not _BUCKET.fullmatch(self.bucket) or ".." in self.bucket:
-            raise bad("bucket_name", self.bucket, "S3 bucket names are 3-63 lowercase letters, digits, '.' or '-'")
+        why = limits.trail_name_problem(self.trail_name)
+        if why:
+            raise bad("trail_name", self.trail_name, why)
+        why = limits.bucket_name_problem(self.bucket)
+        if why:
+            raise bad("bucket_name", self.bucket, why)
         if not _LOG_GROUP.fullmatch(self.log_group_name):
             raise bad("log_group_name", self.log_group_name, "1-512 of letters, digits, '_', '-', '/', '.', '#'")
         if not _ROLE.fullmatch(self.role_name):
             raise bad("role_name", self.role_name, "IAM role names are 1-64 of letters, digits and +=,.@_-")
         _check_alarm_settings(bad, "", self.period, self.evaluation_periods, self.datapoints_to_alarm,
                               self.treat_missing_data, self.comparison_operator, self.statistic)
-        if len(self.metric_value) > 100 or not self.metric_value:
-            raise bad("metric_value", self.metric_value, "1-100 characters: a number or $.field / $field")
+        why = limits.metric_value_problem(self.metric_value)
+        if why:
+            raise bad("metric_value", self.metric_value, why)
+        for name in ("threshold", "default_value"):
+            value = getattr(self, name)
+            why = limits.number_problem(value) if value is not None else None
+            if why:
+                raise bad(name, value, why)
         self._validate_alerts(bad)
         if self.log_retention_days is not None and self.log_retention_days not in _RETENTION:
             raise bad("log_retention_days", self.log_retention_days, f"CloudWatch Logs accepts {sorted(_RETENTION)}")
@@ -425,41 +432,70 @@ class LabConfig:
             if key not in keys and not blog_default:
                 raise bad("sms_alerts", key, f"not a configured alert; keys are {', '.join(keys)}")
         for a in self.alerts:
-            where = f"alerts[{a.key!r}]"
-            if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
-                why = (f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
-                       "digits, '-' or '_'; alarm names at most 255 characters)")
-                if a.name == f"{self.name_prefix}-{a.key}" and a.key in {b.key for b in self.alert_specs if b.name is None}:
-                    raise bad("name_prefix", self.name_prefix, why)
-                raise bad(f"{where}.name", a.name, why)
-            if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
-                raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
-            if a.metric_value is None or not 1 <= len(a.metric_value) <= 100:
-                raise bad(f"{where}.metric_value", a.metric_value, "1-100 characters: a number or $.field / $field")
-            _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
-                                  a.treat_missing_data, a.comparison_operator, a.statistic)
-            error = _pattern_error(a.pattern)
-            if error is not None:  # str(error) shows the pattern with a caret under the column
-                raise SigninLabError(
-                    f"LabConfig.alerts[{a.key!r}].pattern (metric filter {a.filter_name!r}): invalid pattern: {error}",
-                    field="patterns" if a.key in self.patterns else "alerts",
-                ) from error
+            self._validate_alert(a, bad)
+
+    def _validate_alert(self, a: Alert, bad: Any) -> None:
+        """Raise `bad(...)` for the first value of one resolved alert that AWS would refuse."""
+        where = f"alerts[{a.key!r}]"
+        if not _TOPIC.fullmatch(a.topic_name) or len(a.topic_name) > _ALARM_NAME_MAX:
+            why = (
+                f"alert name {a.topic_name!r} would be refused (SNS topic names are 1-256 letters, "
+                "digits, '-' or '_'; alarm names at most 255 characters)"
+            )
+            if a.name == f"{self.name_prefix}-{a.key}" and a.key in {
+                b.key for b in self.alert_specs if b.name is None
+            }:
+                raise bad("name_prefix", self.name_prefix, why)
+            raise bad(f"{where}.name", a.name, why)
+        if a.namespace is None or not _NAMESPACE.fullmatch(a.namespace):
+            raise bad(f"{where}.namespace", a.namespace, "1-255 characters, not starting with ':'")
+        problem = limits.metric_value_problem(a.metric_value or "")
+        if problem:
+            raise bad(f"{where}.metric_value", a.metric_value, problem)
+        for name in ("threshold", "default_value"):
+            value = getattr(a, name)
+            problem = limits.number_problem(value) if value is not None else None
+            if problem:
+                raise bad(f"{where}.{name}", value, problem)
+        description = alarm_description(a)
+        if len(description) > limits.ALARM_DESCRIPTION_MAX:
+            raise bad(f"{where}.pattern", f"<{len(a.pattern)} characters>",
+                      f"the alarm's description (which quotes the pattern) would be {len(description)} "
+                      f"characters; PutMetricAlarm's AlarmDescription allows {limits.ALARM_DESCRIPTION_MAX}")
+        _check_alarm_settings(bad, f"{where}.", a.period, a.evaluation_periods, a.datapoints_to_alarm,
+                              a.treat_missing_data, a.comparison_operator, a.statistic)
 
 
 _DEFAULT_SMS_ALERTS = ("success-root",)
 
 
-@functools.lru_cache(maxsize=256)
-def _pattern_error(pattern: str) -> Exception | None:
-    """The FilterPatternError `pattern` raises when compiled, or None (cached: configs are rebuilt
-    on every `replace`, their patterns rarely change)."""
-    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+def alarm_description(alert: Alert) -> str:
+    """The AlarmDescription the kit gives an alert's alarm (it quotes the filter pattern)."""
+    return f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}"
 
-    try:
-        FilterPattern(pattern)
-    except FilterPatternError as exc:
-        return exc
-    return None
+
+def _check_types(cfg: LabConfig, specs: Any) -> None:
+    """A wrong Python type (patterns="oops", email=[...]) is a SigninLabError naming the field,
+    not an AttributeError or TypeError from deep inside the kit."""
+    for name, (types, what) in limits.FIELD_TYPES.items():
+        value = getattr(cfg, name)
+        why = limits.type_problem(value, types, what)
+        if why:
+            raise SigninLabError(f"LabConfig.{name}={value!r}: {why}", field=name)
+    for key, pattern in cfg.patterns.items():
+        if not isinstance(key, str) or not isinstance(pattern, str):
+            raise SigninLabError(
+                f"LabConfig.patterns[{key!r}]={pattern!r}: expected alert key -> filter pattern (strings)",
+                field="patterns")
+    for key in cfg.sms_alerts:
+        if not isinstance(key, str):
+            raise SigninLabError(f"LabConfig.sms_alerts: {key!r} is not an alert key (a string)", field="sms_alerts")
+    for alert in specs:
+        for name, (types, what) in limits.ALERT_TYPES.items():
+            value = getattr(alert, name)
+            why = limits.type_problem(value, types, what, optional=name not in ("key", "pattern"))
+            if why:
+                raise SigninLabError(f"LabConfig.alerts[{alert.key!r}].{name}={value!r}: {why}", field="alerts")
 
 
 def _pick(own: Any, default: Any) -> Any:
@@ -480,7 +516,9 @@ def _check_alarm_settings(
     if not 1 <= datapoints <= evaluation_periods:
         raise bad(f"{where}datapoints_to_alarm", datapoints, "must be between 1 and evaluation_periods")
     if period * evaluation_periods > (86400 if period < 3600 else 604800):
-        raise bad(f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit")
+        raise bad(
+            f"{where}evaluation_periods", evaluation_periods, "Period x EvaluationPeriods exceeds CloudWatch's limit"
+        )
     if treat_missing not in get_args(TreatMissingData):
         raise bad(f"{where}treat_missing_data", treat_missing, "one of missing, notBreaching, breaching, ignore")
     if operator not in get_args(ComparisonOperator):

@@ -1,8 +1,9 @@
-"""`signin-lab demo` (at the Lab layer: it opens a Lab): the blog's "Does this all work?" section on in-process moto, step by step.
+"""`signin-lab demo`: the blog's "Does this all work?" section on in-process moto, step by step.
 
-Deploys the blog's stack, replays its four test sign-ins within an hour of ordinary traffic, and
-returns every step's data (`DemoResult`): what was deployed, the records, the run (datapoints and
-alarm timeline), the inbox, and the alarm dashboard saved as a PNG. The CLI renders each step.
+At the Lab layer (it opens a Lab). Deploys the blog's stack, replays its four test sign-ins within
+an hour of ordinary traffic, and returns every step's data (`DemoResult`): what was deployed, the
+records, the run (datapoints and alarm timeline), the inbox, and the alarm dashboard saved as a PNG.
+The CLI renders each step.
 """
 
 from __future__ import annotations

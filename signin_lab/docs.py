@@ -3,18 +3,21 @@
 `signin-lab docs execute [NOTEBOOK...]` runs each notebook top to bottom in a fresh python3
 kernel on in-process moto (SIGNIN_LAB_TARGET unset), in notebooks/, and stores it with its
 outputs and no run-specific metadata, so a re-execution changes nothing that nbval compares.
-`signin-lab docs build [OUTDIR]` converts the executed notebooks to standalone HTML pages
-(nbconvert, images embedded, no network assets) plus an index in reading order.
+`signin-lab docs build [OUTDIR]` builds the course book from the executed notebooks as stored
+(Sphinx + MyST-NB + sphinx-book-theme, configured in docs/, executing nothing): a chapter sidebar
+in reading order, full-text search, a reference generated from the docstrings and the CLI's help.
 Both are behind `make notebooks` and `make docs` (the commands live in signin_lab/cli/docs.py);
 nbformat, nbclient and nbconvert are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -123,7 +126,11 @@ def execute_notebook(path: str | Path, timeout: int = CELL_TIMEOUT) -> Executed:
             client.execute(stderr=subprocess.DEVNULL)
         except CellExecutionError as exc:
             index = next(
-                (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                (
+                    i
+                    for i, c in enumerate(nb.cells)
+                    if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+                ),
                 None,
             )
             where = f"cell {index}" if index is not None else "a cell"
@@ -156,23 +163,66 @@ def execute(names: Sequence[str | Path] = (), folder: str | Path | None = None) 
     return [execute_notebook(path) for path in select_notebooks(names, folder)]
 
 
-# -- the site ---------------------------------------------------------------------------------
+# -- boxes: "> **Exam tip** (...)" blockquotes as MyST admonitions ----------------------------
 
-#: The nbconvert "lab" page without any script from a CDN: no require.js, MathJax or mermaid
-#: (the course uses none), so every page renders offline; a small navigation bar on top.
-_PAGE_TEMPLATE = """\
-{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block body_header -%}
-{{ super() }}
-<nav class="signin-lab-nav" style="padding:0.5em 1em;border-bottom:1px solid #ddd;font-family:sans-serif">
-{{ resources.signin_lab_nav }}
-</nav>
-{%- endblock body_header -%}
-"""
+#: A box's first line as the notebooks used to write it, and the admonition class of each kind.
+_BOX = re.compile(r"^> \*\*(Exam tip|Warning|Caution|Important|Note|Tip)\*\*[ \t]*(\([^)\n]*\))?[ \t]*(.*)$")
+_BOX_CLASS = {"Exam tip": "tip", "Warning": "warning", "Caution": "caution", "Important": "important",
+              "Note": "note", "Tip": "tip"}
+
+
+def myst_admonition(markdown: str) -> str:
+    """A cell's leading `> **Exam tip** (...)` blockquote box as a MyST admonition; the rest kept.
+
+    The admonition is written with colon fences (`:::{admonition} Exam tip (...)` and
+    `:class: tip`), which the book renders as a box and JupyterLab shows as readable text.
+    Markdown that does not start with such a box is returned unchanged.
+    """
+    lines = markdown.split("\n")
+    first = _BOX.match(lines[0]) if lines else None
+    if first is None:
+        return markdown
+    end = next((i for i, line in enumerate(lines) if not line.startswith(">")), len(lines))
+    kind, note, rest = first.group(1), first.group(2), first.group(3)
+    body = [re.sub(r"^> ?", "", line) for line in lines[1:end]]
+    while body and not body[0].strip():
+        body.pop(0)
+    title = f"{kind} {note}" if note else kind
+    head = [f":::{{admonition}} {title}", f":class: {_BOX_CLASS[kind]}", ""]
+    content = ([rest, ""] if rest else []) + body
+    while content and not content[-1].strip():
+        content.pop()
+    box = head + content + [":::"]
+    return "\n".join(box + lines[end:])
+
+
+def convert_boxes(path: str | Path) -> list[str]:
+    """Rewrite a notebook's blockquote boxes as MyST admonitions (only those cells); changed cell ids."""
+    import nbformat
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    changed = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            new = myst_admonition(cell.source)
+            if new != cell.source:
+                cell.source = new
+                changed.append(cell.get("id", ""))
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+# -- the site: a Sphinx book (MyST-NB, sphinx-book-theme) over the stored notebooks ---------
+
+#: The book's configuration and landing/reference pages (conf.py, index.md, reference/).
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 _HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+#: The first line of an Exam tip box, either as a MyST admonition or as the older blockquote.
+_EXAM_TIP = re.compile(r"^(?::::\{admonition\} |> \*\*)Exam tip\**\s*\(([^)\n]+)\)", re.MULTILINE)
+#: A Sphinx warning line: "path:line: WARNING: text" (or ERROR / CRITICAL).
+_PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):")
 
 
 @dataclass(frozen=True)
@@ -197,67 +247,49 @@ def notebook_title(nb: Any, name: str = "notebook") -> tuple[str, str]:
     return match.group(1), (rest[0] if rest else "")
 
 
-def _nav(pages: Sequence[Page], index: int) -> str:
-    parts = ['<a href="index.html">Contents</a>']
-    if index > 0:
-        prev = pages[index - 1]
-        parts.append(f'<a href="{prev.filename}">&larr; {html.escape(prev.title)}</a>')
-    if index + 1 < len(pages):
-        nxt = pages[index + 1]
-        parts.append(f'<a href="{nxt.filename}">{html.escape(nxt.title)} &rarr;</a>')
-    return " &middot; ".join(parts)
+def exam_domains(nb: Any) -> list[str]:
+    """What each Exam tip box of a notebook names of the exam guide, e.g. 'DVA-C02 Domain 2: ...'."""
+    return [
+        m.group(1).strip()
+        for cell in nb.cells if cell.cell_type == "markdown"
+        for m in _EXAM_TIP.finditer(cell.source)
+    ]
 
 
-def _inline_markdown(text: str) -> str:
-    """The summary line for the index: escaped, with `code` and **bold** kept."""
-    out = html.escape(text)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-    out = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", out)
-    return out
-
-
-def _index_html(pages: Sequence[Page]) -> str:
-    items = "\n".join(
-        f'  <li><a href="{p.filename}">{html.escape(p.title)}</a>'
-        + (f"<br><span class=\"summary\">{_inline_markdown(p.summary)}</span>" if p.summary else "")
-        + "</li>"
+def _generated_pages(pages: Sequence[Page], domains: Sequence[list[str]]) -> dict[str, str]:
+    """The landing page's chapter list and exam map, from the notebooks themselves (no drift)."""
+    chapters = "\n".join(
+        f"- {{doc}}`/{Path(p.filename).stem}`" + (f": {p.summary}" if p.summary else "")
         for p in pages
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>signin-lab: the course</title>
-<style>
-body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
-li {{ margin-bottom: 0.8em; }}
-.summary {{ color: #555; }}
-</style>
-</head>
-<body>
-<h1>signin-lab: the course</h1>
-<p>AWS console sign-in alerts, rebuilt step by step: IAM, SNS, CloudTrail, CloudWatch Logs,
-metric filters, alarms, and what it costs. Each page is an executed notebook from
-<code>notebooks/</code>, in reading order.</p>
-<ol>
-{items}
-</ol>
-</body>
-</html>
-"""
+    rows = "\n".join(
+        f"| {{doc}}`/{Path(p.filename).stem}` | {'; '.join(dict.fromkeys(d)) if d else '(no exam tip)'} |"
+        for p, d in zip(pages, domains, strict=True)
+    )
+    exam_map = "| chapter | the exam guide's domains and tasks |\n|---|---|\n" + rows
+    return {"chapters.md": chapters + "\n", "exam_map.md": exam_map + "\n"}
 
 
-def build_site(outdir: str | Path = "site", folder: str | Path | None = None) -> list[Page]:
-    """Convert every course notebook (as stored, executed) to HTML in `outdir`, plus index.html."""
-    import jinja2
+def _sphinx_problems(output: str) -> list[str]:
+    """The warning and error lines of a Sphinx run, without the temporary folder's path."""
+    return [line.strip() for line in output.splitlines() if _PROBLEM.search(line)]
+
+
+def build_site(outdir: str | Path = "site", folder: str | Path | None = None,
+               docs: str | Path | None = None) -> list[Page]:
+    """Build the course book in `outdir` from the stored, executed notebooks (none is executed).
+
+    Sphinx with MyST-NB and sphinx-book-theme (the Jupyter Book stack), configured by docs/conf.py,
+    runs with warnings as errors: any warning is a SigninLabError naming the first one.
+    """
     import nbformat
-    from nbconvert import HTMLExporter
 
     notebooks = course_notebooks(folder)
     if not notebooks:
         raise SigninLabError(f"no course notebooks (NN_topic.ipynb) in {folder or NOTEBOOKS}")
+    config = Path(docs) if docs is not None else DOCS
+    if not (config / "conf.py").is_file():
+        raise SigninLabError(f"the book's configuration {config / 'conf.py'} does not exist", field="docs")
     out = Path(outdir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -265,22 +297,35 @@ def build_site(outdir: str | Path = "site", folder: str | Path | None = None) ->
         raise SigninLabError(
             f"cannot write the site to folder {str(out)!r}: {exc.strerror or exc}", field="outdir"
         ) from None
-    loaded = []
     pages: list[Page] = []
+    domains: list[list[str]] = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         title, summary = notebook_title(nb, path.name)
-        loaded.append(nb)
         pages.append(Page(path, path.with_suffix(".html").name, title, summary))
-    exporter = HTMLExporter(
-        template_name="lab",
-        embed_images=True,
-        extra_loaders=[jinja2.DictLoader({"signin_lab_page.html.j2": _PAGE_TEMPLATE})],
-        template_file="signin_lab_page.html.j2",
-    )
-    for i, (page, nb) in enumerate(zip(pages, loaded, strict=True)):
-        resources = {"metadata": {"name": page.title}, "signin_lab_nav": _nav(pages, i)}
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
-        (out / page.filename).write_text(body, encoding="utf-8")
-    (out / "index.html").write_text(_index_html(pages), encoding="utf-8")
+        domains.append(exam_domains(nb))
+    with tempfile.TemporaryDirectory(prefix="signin-lab-docs-") as tmp:
+        source = Path(tmp) / "source"
+        shutil.copytree(config, source, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+        for path in notebooks:
+            shutil.copy2(path, source / path.name)
+        generated = source / "_generated"
+        generated.mkdir(exist_ok=True)
+        for name, text in _generated_pages(pages, domains).items():
+            (generated / name).write_text(text, encoding="utf-8")
+        from signin_lab.diagram import architecture
+
+        (source / "_static").mkdir(exist_ok=True)
+        architecture().save(str(source / "_static" / "architecture.png"))
+        command = [
+            sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", "-E",
+            "-d", str(Path(tmp) / "doctrees"), str(source), str(out.resolve()),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        problems = _sphinx_problems(done.stderr) or done.stderr.strip().splitlines()[-1:] or ["no output"]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SigninLabError(
+            f"the book did not build: {problems[0].replace(str(source) + '/', '')}{more}"
+        )
     return pages

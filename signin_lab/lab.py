@@ -124,8 +124,13 @@ class Lab:
         return self._config
 
     def configure(self, **overrides: Any) -> LabConfig:
-        """Change configuration fields (validated); returns the new configuration."""
-        self._config = self.config.replace(**overrides)
+        """Change configuration fields (validated, filter patterns compiled); returns the new
+        configuration. Refused input leaves the configuration as it was."""
+        from signin_lab.stack.deploy import preflight
+
+        candidate = self.config.replace(**overrides)
+        preflight(candidate)
+        self._config = candidate
         return self._config
 
     def client(self, service: str, region: str | None = None) -> Any:

@@ -135,7 +135,9 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         info = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise SigninLabError(f"cannot listen on {url_for(host, port)}: host not found ({exc.strerror})", field="host") from None
+        raise SigninLabError(
+            f"cannot listen on {url_for(host, port)}: host not found ({exc.strerror})", field="host"
+        ) from None
     try:
         return socket.create_server(info[0][4], family=family, backlog=128)
     except OSError as exc:  # in use, no permission, an address not on this machine
@@ -185,5 +187,7 @@ def start(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     thread.start()
     if not serving.wait(START_TIMEOUT_S):  # pragma: no cover - a thread that never runs
         server.server_close()
-        raise SigninLabError(f"moto server on {url_for(host, port)} did not start within {START_TIMEOUT_S:g} s", field="port")
+        raise SigninLabError(
+            f"moto server on {url_for(host, port)} did not start within {START_TIMEOUT_S:g} s", field="port"
+        )
     return RunningServer(host, int(server.port), server, thread)

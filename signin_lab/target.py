@@ -163,7 +163,9 @@ class Target:
             parsed = urlsplit(url)
             parsed.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError:
-            raise SigninLabError(f"endpoint URL {redact(url)!r}: expected http(s)://host:port", field="target") from None
+            raise SigninLabError(
+                f"endpoint URL {redact(url)!r}: expected http(s)://host:port", field="target"
+            ) from None
         if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
             raise SigninLabError(f"endpoint URL {redact(url)!r}: expected http(s)://host:port", field="target")
         if parsed.username is not None or parsed.password is not None:

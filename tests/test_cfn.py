@@ -85,7 +85,11 @@ def test_cis_adds_the_three_cis_alarms() -> None:
     cis = [a for a in CONFIGS["cis"].alerts if a.cis_control]
     assert [a.pattern for a in cis] == [filters[a.filter_name]["FilterPattern"] for a in cis]
     assert {("LogMetrics", "GreaterThanOrEqualToThreshold", 1.0)} == {
-        (alarms[a.alarm_name]["Namespace"], alarms[a.alarm_name]["ComparisonOperator"], alarms[a.alarm_name]["Threshold"])
+        (
+            alarms[a.alarm_name]["Namespace"],
+            alarms[a.alarm_name]["ComparisonOperator"],
+            alarms[a.alarm_name]["Threshold"],
+        )
         for a in cis
     }
 
@@ -182,7 +186,11 @@ def _deployed_state(lab: Lab) -> dict[str, Any]:
         ),
         "log_group": (group["logGroupName"], group.get("retentionInDays")),
         "filters": sorted(
-            (f["filterName"], f["filterPattern"], [{k: v for k, v in t.items() if k != "dimensions"} for t in f["metricTransformations"]])
+            (
+                f["filterName"],
+                f["filterPattern"],
+                [{k: v for k, v in t.items() if k != "dimensions"} for t in f["metricTransformations"]],
+            )
             for f in filters
         ),
         "alarms": sorted(
@@ -196,7 +204,9 @@ def _template_state(cfg: LabConfig) -> dict[str, Any]:
     doc = template_dict(cfg)
     res = resolve(doc, account_id=cfg.account_id, region=cfg.region)
     role = _by_type(res, "AWS::IAM::Role")[0]
-    topic_ids = {rid: r["Properties"]["TopicName"] for rid, r in doc["Resources"].items() if r["Type"] == "AWS::SNS::Topic"}
+    topic_ids = {
+        rid: r["Properties"]["TopicName"] for rid, r in doc["Resources"].items() if r["Type"] == "AWS::SNS::Topic"
+    }
     arn_to_name = {f"arn:aws:sns:{cfg.region}:{cfg.account_id}:{n}": n for n in topic_ids.values()}
     topics: dict[str, Any] = {name: {"policy": None, "subscriptions": []} for name in topic_ids.values()}
     for p in _by_type(res, "AWS::SNS::TopicPolicy"):
@@ -220,7 +230,10 @@ def _template_state(cfg: LabConfig) -> dict[str, Any]:
         "bucket": (
             bucket["BucketName"],
             bucket["PublicAccessBlockConfiguration"],
-            [r["ServerSideEncryptionByDefault"] for r in bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]],
+            [
+                r["ServerSideEncryptionByDefault"]
+                for r in bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            ],
             _by_type(res, "AWS::S3::BucketPolicy")[0]["PolicyDocument"],
         ),
         "trail": (
@@ -284,6 +297,8 @@ def test_alert_names_with_the_same_logical_id_are_refused() -> None:
     from signin_lab.config import Alert
 
     pattern = '{ $.eventName = "ConsoleLogin" }'
-    cfg = LabConfig(alerts=(Alert(key="a", pattern=pattern, name="no-mfa"), Alert(key="b", pattern=pattern, name="no_mfa")))
+    cfg = LabConfig(
+        alerts=(Alert(key="a", pattern=pattern, name="no-mfa"), Alert(key="b", pattern=pattern, name="no_mfa"))
+    )
     with pytest.raises(SigninLabError, match="'a' and 'b'"):
         template_dict(cfg)

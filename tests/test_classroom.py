@@ -35,7 +35,9 @@ def leftovers(lab: Lab) -> dict[str, list[str]]:
     return {
         "roles": [r["RoleName"] for r in lab.client("iam").list_roles()["Roles"]],
         "topics": [t["TopicArn"] for t in lab.client("sns").list_topics()["Topics"]],
-        "trails": [t["TrailARN"] for t in lab.client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]],
+        "trails": [
+            t["TrailARN"] for t in lab.client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]
+        ],
         "buckets": [b["Name"] for b in lab.client("s3").list_buckets()["Buckets"]],
         "log groups": [g["logGroupName"] for g in lab.client("logs").describe_log_groups()["logGroups"]],
         "alarms": [a["AlarmName"] for a in lab.client("cloudwatch").describe_alarms()["MetricAlarms"]],
@@ -44,7 +46,9 @@ def leftovers(lab: Lab) -> dict[str, list[str]]:
     }
 
 
-NOTHING: dict[str, list[str]] = {k: [] for k in ("roles", "topics", "trails", "buckets", "log groups", "alarms", "filters")}
+NOTHING: dict[str, list[str]] = {
+    k: [] for k in ("roles", "topics", "trails", "buckets", "log groups", "alarms", "filters")
+}
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
@@ -185,7 +189,9 @@ def test_every_request_carries_the_account_header(server: RunningServer) -> None
     lab = Lab.endpoint(server.url, account=A)
     seen: list[str] = []
     sns = lab.client("sns")
-    sns.meta.events.register("before-send.sns.*", lambda request, **_: seen.append(request.headers["x-moto-account-id"]))
+    sns.meta.events.register(
+        "before-send.sns.*", lambda request, **_: seen.append(request.headers["x-moto-account-id"])
+    )
     sns.list_topics()
     assert [A] == [h.decode() if isinstance(h, bytes) else h for h in seen]
 

@@ -50,7 +50,11 @@ def test_each_learner_gets_only_its_own_emails(day: tuple[float, list[Any]]) -> 
     """Each learner's inbox has the blog's four ALARM emails, all to its own address from its own topics."""
     _, results = day
     assert [4] * LEARNERS == [
-        sum(1 for topic, protocol, to in r["inbox"] if protocol == "email" and to == r["email"] and f":{r['account']}:" in topic)
+        sum(
+            1
+            for topic, protocol, to in r["inbox"]
+            if protocol == "email" and to == r["email"] and f":{r['account']}:" in topic
+        )
         for r in results
     ]
 

@@ -182,11 +182,10 @@ def test_serve_prints_how_to_connect(monkeypatch: pytest.MonkeyPatch,
     assert "export SIGNIN_LAB_TARGET=http://127.0.0.1:" in out
 
 
-def test_scan_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """scan reads local files only: `scan --target x` is a usage error, exit 2."""
-    code, _, err = run(["scan", "x.json", "--target", "x"], capsys)
-    assert 2 == code
-    assert "No such option '--target'" in err
+def test_scan_bad_target_for_s3_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """scan's --target reads s3:// URLs (issue 11): an unknown target is one line, exit 2."""
+    code, _, err = run(["scan", "s3://bucket", "--target", "x"], capsys)
+    assert (2, "signin-lab: error: --target: target 'x': expected 'moto', an http(s)://host:port moto server URL, or 'aws'\n") == (code, err)
 
 
 @pytest.mark.parametrize(
@@ -229,3 +228,18 @@ def test_closed_stdout_is_no_traceback() -> None:
     err = proc.stderr.read().decode()
     proc.stderr.close()
     assert (1, "") == (proc.wait(), err)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full (a disk that is always full)")
+@pytest.mark.parametrize("args", [["cost"], ["cost", "--format", "json"], ["scan", "data/sample_events", "--format", "json"]])
+def test_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
+    """Output that cannot be written (a full disk) is one line on stderr and exit 2, not a traceback."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "signin_lab.cli", *args], cwd=root, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert (2, ["signin-lab: error: cannot write the output: No space left on device"]) == (
+        done.returncode, done.stderr.strip().splitlines())

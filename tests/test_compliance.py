@@ -150,7 +150,9 @@ def test_denied_subscription_listing_is_a_warning(cis_lab: Lab, monkeypatch: pyt
         c = real(service, region)
         if service == "sns":
             def denied(**_: Any) -> Any:
-                raise ClientError({"Error": {"Code": "AuthorizationError", "Message": "denied"}}, "ListSubscriptionsByTopic")
+                raise ClientError(
+                    {"Error": {"Code": "AuthorizationError", "Message": "denied"}}, "ListSubscriptionsByTopic"
+                )
 
             c.list_subscriptions_by_topic = denied
         return c
@@ -234,7 +236,9 @@ def test_advanced_event_selectors_for_management_events_count(cis_state: Account
     state = _state(cis_state)
     state.trails[0]["_selectors"] = {
         "EventSelectors": [],
-        "AdvancedEventSelectors": [{"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}],
+        "AdvancedEventSelectors": [
+            {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+        ],
     }
     assert {c: ("PASSED", None) for c in CONTROLS} == _statuses(evaluate(state))
 
@@ -287,7 +291,9 @@ def test_a_passing_trail_wins_over_a_failing_one(cis_state: AccountState) -> Non
     """With two trails, one single-Region and one compliant, the control passes."""
     state = _state(cis_state)
     extra = copy.deepcopy(state.trails[0])
-    extra.update(Name="single", TrailARN="arn:aws:cloudtrail:eu-west-1:123456789012:trail/single", IsMultiRegionTrail=False)
+    extra.update(
+        Name="single", TrailARN="arn:aws:cloudtrail:eu-west-1:123456789012:trail/single", IsMultiRegionTrail=False
+    )
     state.trails.insert(0, extra)
     assert ("PASSED", None) == _statuses(evaluate(state))["CloudWatch.1"]
 
@@ -317,7 +323,9 @@ CIS_MATCHES = {
     ],
     "CloudWatch.3": ["IAM user, successful sign-in without MFA"],
     "CloudWatch.6": [
-        "IAM user, unsuccessful sign-in", "Root user, unsuccessful sign-in", "IAM user, sign-in failure (wrong password)",
+        "IAM user, unsuccessful sign-in",
+        "Root user, unsuccessful sign-in",
+        "IAM user, sign-in failure (wrong password)",
     ],
 }
 
@@ -380,7 +388,10 @@ def test_finding_frame_lists_each_intended_scenario(blog_findings: Findings) -> 
     """Finding.frame has one row per intended scenario, with the filters that catch it."""
     f = _by_control(blog_findings)["CloudWatch.6"]
     frame = f.frame()
-    assert (["scenario", "caught", "caught_by", "cis_pattern_catches"], len(f.intended)) == (list(frame.columns), len(frame))
+    assert (["scenario", "caught", "caught_by", "cis_pattern_catches"], len(f.intended)) == (
+        list(frame.columns),
+        len(frame),
+    )
 
 
 def test_findings_frame_has_one_row_per_control(blog_findings: Findings) -> None:

@@ -6,8 +6,11 @@ import pytest
 
 from signin_lab import LabConfig, SigninLabError
 from signin_lab.config import BLOG_ALERTS, CIS_ALERTS, Alert, check_email, check_phone, sms_country
+from signin_lab.stack.deploy import preflight
 
-NO_MFA = Alert(key="console-no-mfa", pattern='{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "No") }')
+NO_MFA = Alert(
+    key="console-no-mfa", pattern='{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "No") }'
+)
 
 
 def test_blog_defaults() -> None:
@@ -150,9 +153,9 @@ def test_duplicate_alert_keys_are_refused() -> None:
 
 
 def test_invalid_pattern_names_the_alert() -> None:
-    """An alert whose pattern does not compile is refused, naming the alert's key."""
+    """An alert whose pattern does not compile is refused before any call (preflight), naming the alert's key."""
     with pytest.raises(SigninLabError, match=r"alerts\['console-no-mfa'\]\.pattern"):
-        LabConfig(alerts=(Alert(key="console-no-mfa", pattern="{ $.eventName = "),))
+        preflight(LabConfig(alerts=(Alert(key="console-no-mfa", pattern="{ $.eventName = "),)))
 
 
 def test_alert_name_refused_by_sns() -> None:
@@ -234,7 +237,7 @@ def test_sms_alerts_naming_a_missing_alert_is_refused() -> None:
 def test_invalid_override_pattern_is_on_the_patterns_field() -> None:
     """A `patterns` override that does not compile is refused on the patterns field, naming the alert."""
     with pytest.raises(SigninLabError, match=r"alerts\['success-root'\]\.pattern") as info:
-        LabConfig(patterns={"success-root": '{ $.userIdentity.type = "Root" && }'})
+        preflight(LabConfig(patterns={"success-root": '{ $.userIdentity.type = "Root" && }'}))
     assert "patterns" == info.value.field
 
 

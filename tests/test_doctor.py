@@ -437,3 +437,20 @@ def test_topic_policy_deny_for_cloudwatch_is_broken(deployed: Lab) -> None:
             "Action": "SNS:Publish", "Resource": _topic("failure-iam")}
     _set_policy(deployed, "failure-iam", [*doc["Statement"], deny])
     assert "topic.policy-cloudwatch" == doctor(deployed).headline("failure-iam").id
+
+
+# -- --records s3:// -----------------------------------------------------------------------------
+def test_records_from_the_trails_bucket_are_tested(deployed: Lab) -> None:
+    """records="s3://<trail bucket>/": the replayed records are read back through the lab's S3 client."""
+    from signin_lab.events import samples
+
+    deployed.replay(samples.aws_examples())
+    d = doctor(deployed, records=f"s3://{deployed.config.bucket}/", alert="success-root")
+    # AWS's 3 documented root successes, and the same 3 again as the trail wrote them to S3
+    assert d.finding("success-root", "filter.pattern-matches").read.endswith("matches 6 of 6 success-root records")
+
+
+def test_records_from_a_missing_bucket_is_one_line_error(deployed: Lab) -> None:
+    """An s3:// URL on a bucket that does not exist is a SigninLabError naming the bucket."""
+    with pytest.raises(SigninLabError, match="no-such-bucket-example"):
+        doctor(deployed, records="s3://no-such-bucket-example/AWSLogs/")

@@ -11,7 +11,8 @@ from signin_lab import Lab
 from signin_lab.cli import main
 from signin_lab.doctor import doctor
 
-READ_ONLY = ("Describe", "Get", "List")
+#: Reads only; Test is logs TestMetricFilter, made on real AWS, which stores nothing (see doctor.reader).
+READ_ONLY = ("Describe", "Get", "List", "Test")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -21,29 +22,48 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return int(exc.value.code or 0), out, err
 
 
-def test_doctor_makes_only_read_calls(deployed: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every API call the doctor makes, on every client the lab hands out, is a Describe, Get or List."""
-    key = deployed.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    topic = f"arn:aws:sns:eu-west-1:{deployed.config.account_id}:signin-console-success-root"
-    deployed.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue=key)
-    events = deployed.client("events", "us-east-1")
-    events.put_rule(Name="signin", EventPattern=json.dumps({"source": ["aws.signin"]}))
-    events.put_targets(Rule="signin", Targets=[{"Id": "sns", "Arn": topic}])
-    calls: list[str] = []
+def test_doctor_makes_only_read_calls(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every API call the doctor makes on both designs, in every Region, is a Describe, Get, List or Test."""
+    lab.deploy(email="learner@example.com", sms="+447700900123", design="both")
+    key = lab.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    topic = f"arn:aws:sns:eu-west-1:{lab.config.account_id}:signin-console-success-root"
+    lab.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue=key)
+    calls: list[tuple[str, str]] = []
     hooked: set[int] = set()
-    make = deployed.target.client
+    make = lab.target.client
 
     def client(service: str, region: str | None = None) -> Any:
         c = make(service, region)
         if id(c) not in hooked:
             hooked.add(id(c))
-            c.meta.events.register("before-call.*.*", lambda model, **kw: calls.append(model.name))
+            where = c.meta.region_name
+            c.meta.events.register("before-call.*.*", lambda model, **kw: calls.append((model.name, where)))
         return c
 
-    monkeypatch.setattr(deployed.target, "client", client)
-    doctor(deployed)
-    assert [] == [op for op in calls if not op.startswith(READ_ONLY)]
-    assert {"DescribeTrails", "GetKeyPolicy", "ListTargetsByRule", "GetSMSAttributes"} <= set(calls)
+    monkeypatch.setattr(lab.target, "client", client)
+    doctor(lab)
+    assert [] == [op for op, _ in calls if not op.startswith(READ_ONLY)]
+    assert {"DescribeTrails", "GetKeyPolicy", "ListTargetsByRule", "GetRole", "GetSMSAttributes"} <= {op for op, _ in calls}
+
+
+def test_doctor_reads_rules_in_every_signin_region(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The EventBridge design is read (ListRules) in every Region plan(cfg) says sign-ins are recorded in."""
+    from signin_lab.stack.eventbridge_plan import plan
+
+    lab.deploy(email="learner@example.com", design="eventbridge")
+    regions: list[str] = []
+    make = lab.target.client
+
+    def client(service: str, region: str | None = None) -> Any:
+        c = make(service, region)
+        if service == "events":
+            where = c.meta.region_name
+            c.meta.events.register("before-call.events.ListRules", lambda **kw: regions.append(where))
+        return c
+
+    monkeypatch.setattr(lab.target, "client", client)
+    doctor(lab)
+    assert sorted(plan(lab.config).regions) == sorted(set(regions))
 
 
 def test_reader_refuses_a_write() -> None:
@@ -57,7 +77,7 @@ def test_reader_refuses_a_write() -> None:
 def test_cli_healthy_moto_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     """In-process moto: the blog's stack is deployed, every alert reaches its subscribers, exit 0."""
     rc, out, _ = _run(capsys)
-    assert (0, "all 4 alert(s) can reach their subscribers") == (rc, out.strip().splitlines()[-1])
+    assert (0, "all 4 alert chain(s) can reach their subscribers") == (rc, out.strip().splitlines()[-1])
 
 
 def test_cli_json_is_the_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,3 +120,16 @@ def test_text_names_the_first_link_at_risk(deployed: Lab) -> None:
     lines = render_text(doctor(deployed, alert="success-iam")).splitlines()
     assert ["success-iam: reaches its subscribers (1 link(s) at risk)", "  at risk: trail.multi-region: Root"] == [
         lines[0], lines[1][:len("  at risk: trail.multi-region: Root")]]
+
+
+def test_cli_design_eventbridge_on_moto_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    """--design eventbridge on in-process moto: that design is deployed and diagnosed, the blog's absent."""
+    rc, out, _ = _run(capsys, "--design", "eventbridge", "--format", "json")
+    data = json.loads(out)
+    assert (0, {"blog": False, "eventbridge": True}) == (rc, data["designs"])
+
+
+def test_cli_records_from_a_missing_bucket_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    """--records s3:// on a bucket that does not exist: one line on stderr naming it, exit 2."""
+    rc, _, err = _run(capsys, "--records", "s3://no-such-bucket-example/AWSLogs/")
+    assert (2, 1, True) == (rc, len(err.strip().splitlines()), "no-such-bucket-example" in err)

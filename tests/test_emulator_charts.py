@@ -60,4 +60,4 @@ def test_empty_run_says_there_are_no_datapoints(deployed: Lab) -> None:
     run = deployed.replay([], until=datetime(2025, 3, 3, 10, 0, tzinfo=UTC))
     fig = dashboard(run)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert "no datapoints: no log events arrived" in texts
+    assert "no datapoints: no log event matched a filter, and no filter has a default value" in texts

@@ -36,7 +36,9 @@ def test_message_names_the_root_user_ip_and_mfa() -> None:
 def test_a_region_without_rules_misses_the_signin_and_says_why() -> None:
     """Without us-east-1's forwarder the root sign-in is unmatched, naming the Region."""
     run = route([_root_success()], eventbridge_rules(LabConfig(), regions=[]))
-    assert ["no EventBridge rule in us-east-1, where CloudTrail recorded the sign-in"] == [w for _, _, w in run.unmatched]
+    assert ["no EventBridge rule in us-east-1, where CloudTrail recorded the sign-in"] == [
+        w for _, _, w in run.unmatched
+    ]
 
 
 def test_guide_spelling_of_detail_type_misses_real_events() -> None:

@@ -203,9 +203,13 @@ def test_teardown_goes_on_past_a_failing_region(lab: Lab, monkeypatch: pytest.Mo
 
 def test_a_custom_alerts_prefix_becomes_an_eventbridge_prefix() -> None:
     """A filter `$.sourceIPAddress = "203.0.113.*"` becomes EventBridge's prefix matcher."""
-    cfg = LabConfig(patterns={"success-iam": '{ ($.eventName = "ConsoleLogin") && ($.sourceIPAddress = "203.0.113.*") }'})
-    assert {"source": ["aws.signin"], "detail": {"eventName": ["ConsoleLogin"], "sourceIPAddress": [{"prefix": "203.0.113."}]}} == (
-        alert_pattern(cfg.alert("success-iam")))
+    cfg = LabConfig(
+        patterns={"success-iam": '{ ($.eventName = "ConsoleLogin") && ($.sourceIPAddress = "203.0.113.*") }'}
+    )
+    assert {
+        "source": ["aws.signin"],
+        "detail": {"eventName": ["ConsoleLogin"], "sourceIPAddress": [{"prefix": "203.0.113."}]},
+    } == (alert_pattern(cfg.alert("success-iam")))
 
 
 def test_an_or_pattern_is_skipped_with_the_reason() -> None:

@@ -217,7 +217,9 @@ def test_boolean_is_not_a_number() -> None:
 def test_star_alone_matches_any_scalar() -> None:
     """`= *` matches any number or string, not a missing field or an object."""
     fp = FilterPattern("{ $.latency = * }")
-    assert [True, True, False, False] == [fp.matches(m) for m in ('{"latency": 50}', '{"latency": "x"}', "{}", '{"latency": {}}')]
+    assert [True, True, False, False] == [
+        fp.matches(m) for m in ('{"latency": 50}', '{"latency": "x"}', "{}", '{"latency": {}}')
+    ]
 
 
 def test_star_in_the_middle_is_literal() -> None:

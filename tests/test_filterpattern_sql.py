@@ -140,7 +140,8 @@ _SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**64 - 1),
     st.sampled_from([9007199254740992, 9007199254740993, 2**64 - 1]),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(alphabet="ab1.e-+ \n", max_size=5), st.sampled_from(["1", "1.5", "-2e3", "true", "ab", "", "9007199254740993", "+5", "007"]),
+    st.text(alphabet="ab1.e-+ \n", max_size=5),
+    st.sampled_from(["1", "1.5", "-2e3", "true", "ab", "", "9007199254740993", "+5", "007"]),
 )
 _VALUES = st.recursive(
     _SCALARS,
@@ -178,7 +179,9 @@ _PATTERNS = st.one_of(
     st.lists(_conditions(), min_size=1, max_size=3).flatmap(
         lambda cs: st.sampled_from([" && ", " || "]).map(lambda j: "{ " + j.join(cs) + " }")
     ),
-    st.tuples(_conditions(), _conditions(), _conditions()).map(lambda c: "{ (" + c[0] + " || " + c[1] + ") && " + c[2] + " }"),
+    st.tuples(_conditions(), _conditions(), _conditions()).map(
+        lambda c: "{ (" + c[0] + " || " + c[1] + ") && " + c[2] + " }"
+    ),
     st.sampled_from(["ab", "-ab", "?ab ?1", '"a b" -e', "%\\d$%", "%^\\{%", "%a.b%", "%[^a]1%"]),
 )
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import grimp
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,13 +20,6 @@ def _lint_imports() -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known violation: signin_lab.config compiles alert patterns with signin_lab.filterpattern "
-        "(a layer above it); remove this mark when the check moves up"
-    ),
-)
 def test_layers_contract_is_kept() -> None:
     """`lint-imports` keeps every contract: no module imports a layer above its own."""
     result = _lint_imports()

@@ -128,7 +128,7 @@ def test_has_exam_tip_and_checked_exercise(path: Path) -> None:
     """Each notebook has an Exam tip box, an Exercise heading and a check cell after it."""
     nb = _load(path)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert any(s.startswith("> **Exam tip**") for s in markdown)
+    assert any(s.startswith(":::{admonition} Exam tip") for s in markdown)
     assert any(re.search(r"^## Exercise", s, re.MULTILINE) for s in markdown)
     assert any(c.source.startswith("# Check") for c in _code_cells(nb))
 

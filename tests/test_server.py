@@ -37,7 +37,9 @@ def no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_start_refuses_a_port_in_use(busy_port: int) -> None:
     """start() on a port in use raises a SigninLabError naming the URL (it does not hang)."""
-    with pytest.raises(SigninLabError, match=f"^cannot listen on http://127.0.0.1:{busy_port}: Address already in use$"):
+    with pytest.raises(
+        SigninLabError, match=f"^cannot listen on http://127.0.0.1:{busy_port}: Address already in use$"
+    ):
         start("127.0.0.1", busy_port)
 
 
@@ -95,7 +97,9 @@ def test_serve_refuses_zero_learners(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_credentials_in_a_target_url_are_not_echoed(capsys: pytest.CaptureFixture[str]) -> None:
     """deploy --target with user:password in the URL: the error line does not show the password."""
-    code, out, err = run(["deploy", "--target", "http://learner:s3cret@127.0.0.1:9", "--email", "you@example.com"], capsys)
+    code, out, err = run(
+        ["deploy", "--target", "http://learner:s3cret@127.0.0.1:9", "--email", "you@example.com"], capsys
+    )
     assert (2, False) == (code, "s3cret" in out + err)
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from signin_lab import Lab, SigninLabError
-from signin_lab.stack.cloudtrail import BLOCK_PUBLIC_ACCESS
 from signin_lab.stack.policies import (
     cloudtrail_logs_policy,
-    cloudtrail_trust_policy,
     topic_policy,
     trail_bucket_policy,
 )
@@ -26,87 +22,6 @@ TOPICS = [
 
 def _topic_names(lab: Lab) -> list[str]:
     return sorted(t["TopicArn"].rsplit(":", 1)[1] for t in lab.client("sns").list_topics()["Topics"])
-
-
-def test_deploy_creates_every_resource(deployed: Lab) -> None:
-    """After deploy the four topics, the trail, the log group, filters and alarms exist."""
-    assert TOPICS == _topic_names(deployed)
-    alarms = deployed.client("cloudwatch").describe_alarms()["MetricAlarms"]
-    assert TOPICS == sorted(a["AlarmName"] for a in alarms)
-    filters = deployed.client("logs").describe_metric_filters(
-        logGroupName="aws-cloudtrail-logs-signin-console"
-    )["metricFilters"]
-    assert TOPICS == sorted(f["filterName"] for f in filters)
-
-
-def test_trail_settings(deployed: Lab) -> None:
-    """The trail is multi-Region, validates log files, logs, and feeds the log group via the role."""
-    ct = deployed.client("cloudtrail")
-    trail = ct.get_trail(Name="events-management")["Trail"]
-    assert (True, True, True) == (
-        trail["IsMultiRegionTrail"], trail["LogFileValidationEnabled"], trail["IncludeGlobalServiceEvents"]
-    )
-    assert trail["CloudWatchLogsLogGroupArn"].startswith(
-        "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-signin-console"
-    )
-    assert "arn:aws:iam::123456789012:role/CloudTrail-CloudWatchLogs-Signin-Console" == trail["CloudWatchLogsRoleArn"]
-    assert ct.get_trail_status(Name="events-management")["IsLogging"] is True
-    selectors = ct.get_event_selectors(TrailName="events-management")["EventSelectors"]
-    assert ("All", True) == (selectors[0]["ReadWriteType"], selectors[0]["IncludeManagementEvents"])
-
-
-def test_metric_filter_settings(deployed: Lab) -> None:
-    """Each filter has the alert's pattern, metric value 1 and default value 0."""
-    filters = {
-        f["filterName"]: f
-        for f in deployed.client("logs").describe_metric_filters(
-            logGroupName="aws-cloudtrail-logs-signin-console"
-        )["metricFilters"]
-    }
-    f = filters["signin-console-success-root"]
-    assert '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") && ($.responseElements.ConsoleLogin = "Success") }' == f["filterPattern"]
-    t = f["metricTransformations"][0]
-    assert ("signin-console-success-root", "CloudTrailMetrics", "1", 0.0) == (
-        t["metricName"], t["metricNamespace"], t["metricValue"], t["defaultValue"]
-    )
-
-
-def test_alarm_settings(deployed: Lab) -> None:
-    """Each alarm: Sum, 300 s, 1 of 1, > 0, missing data 'missing', action to its own topic."""
-    alarm = deployed.client("cloudwatch").describe_alarms(AlarmNames=["signin-console-failure-iam"])["MetricAlarms"][0]
-    assert ("Sum", 300, 1, 1, 0.0, "GreaterThanThreshold", "missing") == (
-        alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"],
-        alarm["Threshold"], alarm["ComparisonOperator"], alarm["TreatMissingData"],
-    )
-    assert ["arn:aws:sns:eu-west-1:123456789012:signin-console-failure-iam"] == alarm["AlarmActions"]
-
-
-def test_subscriptions(deployed: Lab) -> None:
-    """Every topic has the email; only root success also has the SMS."""
-    sns = deployed.client("sns")
-    subs = sorted(
-        (s["TopicArn"].rsplit(":", 1)[1], s["Protocol"], s["Endpoint"]) for s in sns.list_subscriptions()["Subscriptions"]
-    )
-    expected = sorted([(t, "email", EMAIL) for t in TOPICS] + [("signin-console-success-root", "sms", SMS)])
-    assert expected == subs
-
-
-def test_policies_read_back(deployed: Lab) -> None:
-    """The role, bucket and topic policies on the target are the kit's hardened documents."""
-    cfg = deployed.config
-    iam = deployed.client("iam")
-    role = iam.get_role(RoleName=cfg.role_name)["Role"]
-    assert cloudtrail_trust_policy(cfg) == role["AssumeRolePolicyDocument"]
-    inline = iam.get_role_policy(RoleName=cfg.role_name, PolicyName="CloudTrail-CloudWatchLogs-Signin-Console-Policy")
-    assert cloudtrail_logs_policy(cfg) == inline["PolicyDocument"]
-    s3 = deployed.client("s3")
-    assert trail_bucket_policy(cfg) == json.loads(s3.get_bucket_policy(Bucket=cfg.bucket)["Policy"])
-    assert BLOCK_PUBLIC_ACCESS == s3.get_public_access_block(Bucket=cfg.bucket)["PublicAccessBlockConfiguration"]
-    rule = s3.get_bucket_encryption(Bucket=cfg.bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
-    assert "AES256" == rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
-    alert = cfg.alert("failure-root")
-    attrs = deployed.client("sns").get_topic_attributes(TopicArn=cfg.topic_arn(alert))["Attributes"]
-    assert topic_policy(cfg, alert) == json.loads(attrs["Policy"])
 
 
 def test_logs_policy_is_scoped_to_cloudtrail_streams(lab: Lab) -> None:
@@ -129,7 +44,10 @@ def test_bucket_and_topic_policies_are_scoped(lab: Lab) -> None:
     cw = topic_policy(cfg, cfg.alert("success-iam"))["Statement"][1]
     assert {"Service": "cloudwatch.amazonaws.com"} == cw["Principal"]
     assert "123456789012" == cw["Condition"]["StringEquals"]["aws:SourceAccount"]
-    assert "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:signin-console-success-iam" == cw["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert (
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:signin-console-success-iam"
+        == cw["Condition"]["ArnLike"]["aws:SourceArn"]
+    )
 
 
 def test_redeploy_changes_nothing(deployed: Lab) -> None:
@@ -144,7 +62,9 @@ def test_redeploy_applies_an_override(deployed: Lab) -> None:
     result = deployed.deploy(default_value=None)
     updated = sorted(c.name for c in result.changes if c.action == "updated")
     assert TOPICS == updated
-    filters = deployed.client("logs").describe_metric_filters(logGroupName="aws-cloudtrail-logs-signin-console")["metricFilters"]
+    filters = deployed.client("logs").describe_metric_filters(logGroupName="aws-cloudtrail-logs-signin-console")[
+        "metricFilters"
+    ]
     assert all("defaultValue" not in f["metricTransformations"][0] for f in filters)
 
 

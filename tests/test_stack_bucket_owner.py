@@ -14,8 +14,12 @@ def test_a_403_for_the_expected_owner_is_a_one_line_error(lab: Lab) -> None:
     """HeadBucket answering 403 (another account owns the name) stops deploy on the bucket_name field."""
     s3 = lab.client("s3")
     with Stubber(s3) as stub:
-        stub.add_client_error("head_bucket", service_error_code="403", http_status_code=403,
-                              expected_params={"Bucket": lab.config.bucket, "ExpectedBucketOwner": lab.config.account_id})
+        stub.add_client_error(
+            "head_bucket",
+            service_error_code="403",
+            http_status_code=403,
+            expected_params={"Bucket": lab.config.bucket, "ExpectedBucketOwner": lab.config.account_id},
+        )
         with pytest.raises(SigninLabError) as info:
             cloudtrail.ensure_bucket(lab)
     assert "bucket_name" == info.value.field

@@ -105,8 +105,15 @@ def draw_datapoints(ax: Axes, run: ReplayRun) -> None:
     if len(frame):  # beside the panel, so it hides no datapoint
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=LEGEND_SIZE)
     else:  # no log events at all: say so rather than leave a blank panel
-        ax.text(0.5, 0.5, "no datapoints: no log events arrived", transform=ax.transAxes,
-                ha="center", va="center", color=MUTED_TEXT)
+        ax.text(
+            0.5,
+            0.5,
+            "no datapoints: no log event matched a filter, and no filter has a default value",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=MUTED_TEXT,
+        )
 
 
 def alarm_dashboard(run: ReplayRun, figsize: tuple[float, float] = (11.0, 6.5)) -> Figure:

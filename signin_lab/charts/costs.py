@@ -40,7 +40,7 @@ def stacked_bars(
     for service in _services(values):
         heights = [report.by_service.get(service, 0.0) for report in values]
         ax.bar(labels, heights, bottom=bottoms, label=service, color=SERVICE_COLOURS.get(service))
-        bottoms = [b + h for b, h in zip(bottoms, heights)]
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for x, total in enumerate(bottoms):
         ax.annotate(f"{total:.2f}", (x, total), ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, max(max(bottoms), 0.01) * 1.15)  # room for the totals above the bars

@@ -1,34 +1,56 @@
 """The `signin-lab` command: every step of the course from a terminal; the only package that prints.
 
-Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any
-command, which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py). One module
-per command or group (stack, archive, cost, check, doctor, eventbridge, demo, serve, docs), the shared options and
-error mapping in `common`, the rich renderers of library results in `render`. Errors raised on
-purpose (SigninLabError) print as one line on stderr, led by the option their `field` names,
-and exit 2.
+Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any command,
+which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py). One module per command
+or group (stack, archive, athena, backtest, cost, check, doctor, eventbridge, demo, serve, docs), the shared
+options and error mapping in `common`, the rich renderers of library results in `render`. Errors
+raised on purpose (SigninLabError) print as one line on stderr, led by the option their `field`
+names, and exit 2.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 
 import click
 
-from signin_lab.cli import archive, check, cost, demo, docs, doctor, eventbridge, serve, stack
+from signin_lab.cli import (
+    archive,
+    athena,
+    backtest,
+    check,
+    cost,
+    demo,
+    docs,
+    doctor,
+    eventbridge,
+    serve,
+    stack,
+)
 from signin_lab.cli.common import EMAIL, SMS, app, error_line, open_lab
 from signin_lab.errors import SigninLabError
 
 #: The modules that register commands on `app` (imported for that).
-COMMAND_MODULES = (archive, check, cost, demo, docs, doctor, eventbridge, serve, stack)
+COMMAND_MODULES = (archive, athena, backtest, check, cost, demo, docs, doctor, eventbridge, serve, stack)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning SigninLabError into one line on stderr and exit 2.
 
     A closed stdout (`signin-lab scan ... | head -1`) is click's to handle: exit 1, no traceback.
+    Output that cannot be written (a full disk, `> /dev/full`) is one line on stderr, exit 2.
     """
     try:
         rc = app.main(args=argv, prog_name="signin-lab", standalone_mode=False)
+        sys.stdout.flush()  # a buffered write that fails must fail here, not at interpreter exit
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _drop_stdout()
+        click.echo(f"signin-lab: error: cannot write the output: {exc.strerror or exc}", err=True)
+        sys.exit(2)
     except SigninLabError as exc:
         click.echo(error_line(exc), err=True)
         sys.exit(2)
@@ -39,6 +61,19 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+#: Write errors that mean "the output has nowhere to go" (disk full, quota, read-only, I/O error).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the unwritable buffer is not flushed again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 __all__ = ["EMAIL", "SMS", "app", "main", "open_lab"]

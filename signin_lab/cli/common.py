@@ -65,6 +65,13 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 yes_option = click.option("--yes", is_flag=True, help="Do not ask before changing a real AWS account.")
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=1 << 30,  # signin_lab.events.load.MAX_BYTES (1 GiB), not imported here to start fast
+    show_default=True,
+    help="The most one file may hold once decompressed (a gzip bomb stops here).",
+)
 on_error_option = click.option(
     "--on-error",
     type=click.Choice(["raise", "skip"]),

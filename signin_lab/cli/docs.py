@@ -41,8 +41,19 @@ def execute(notebooks: tuple[str, ...]) -> None:
 @docs.command()
 @click.argument("outdir", default="site", type=click.Path(file_okay=False, path_type=Path))
 def build(outdir: Path) -> None:
-    """Build the HTML site from the executed notebooks into OUTDIR (default: site/)."""
+    """Build the course book from the executed notebooks into OUTDIR (default: site/).
+
+    Sphinx with MyST-NB and sphinx-book-theme, configured in docs/; nothing is executed, and any
+    Sphinx warning fails the build.
+    """
+    import time
+
     from signin_lab.docs import build_site
 
+    started = time.perf_counter()
     pages = build_site(outdir)
-    click.echo(f"{len(pages)} page(s) and index.html written to {outdir}/ (open {outdir / 'index.html'})")
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"{len(pages)} page(s) and index.html written to {outdir}/ in {seconds:.1f} s"
+        f" (open {outdir / 'index.html'})"
+    )

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import click
 
 from signin_lab.cli.common import EMAIL, SMS, app, open_lab, target_options
+from signin_lab.cli.eventbridge import DESIGN_CHOICES
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.doctor import Diagnosis
 
-_MARK = {"OK": "ok", "BROKEN": "BROKEN", "AT RISK": "at risk", "UNKNOWN": "unknown"}
+_MARK = {"OK": "ok", "BROKEN": "BROKEN", "AT RISK": "at risk", "UNKNOWN": "unknown", "NOT DEPLOYED": "absent"}
 
 
 def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
@@ -46,10 +47,11 @@ def render_text(diagnosis: Diagnosis, width: int = 120) -> str:
         for f in findings:
             lines.append(_row(f"  {_MARK[f.status]:<8} {f.link:<13} {f.id:<30} ", f.read, width))
         lines.append("")
+    lines += [f"{f.alert} design: not deployed ({f.read})" for f in diagnosis.not_deployed]
     broken = diagnosis.broken_alerts
     lines.append(
-        f"{len(broken)} of {len(diagnosis.alerts)} alert(s) cannot reach their subscribers: {', '.join(broken)}"
-        if broken else f"all {len(diagnosis.alerts)} alert(s) can reach their subscribers"
+        f"{len(broken)} of {len(diagnosis.alerts)} alert chain(s) cannot reach their subscribers: {', '.join(broken)}"
+        if broken else f"all {len(diagnosis.alerts)} alert chain(s) can reach their subscribers"
     )
     return "\n".join(lines)
 
@@ -67,29 +69,32 @@ def _wrap(prefix: str, text: str, width: int) -> list[str]:
 
 @app.command("doctor")
 @click.option("--alert", "alert", default=None, help="Only this alert (e.g. success-root).")
-@click.option("--records", "records", default=None, help="Your CloudTrail records (file or folder): each "
-              "filter pattern is also tested on them.")
+@click.option("--records", "records", default=None, help="Your CloudTrail records (file, folder or "
+              "s3://bucket/prefix, read through the target): each pattern is also tested on them.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--design", type=click.Choice(DESIGN_CHOICES), default="blog", show_default=True,
+              help="In-process moto only: the design deployed before diagnosing (elsewhere the deployed "
+              "designs are found).")
 @target_options
 @click.pass_context
-def doctor_command(ctx: click.Context, alert: str | None, records: str | None, output: str,
+def doctor_command(ctx: click.Context, alert: str | None, records: str | None, output: str, design: str,
                    target: str | None, region: str) -> None:
     """Why didn't my alert fire? Walk every link from sign-in to inbox; name the first broken one.
 
     Read-only: only Describe/Get/List calls, so a real account (--target aws) needs no --yes.
-    In-process moto starts empty, so there the blog's stack is deployed first.
+    In-process moto starts empty, so there the --design stack (the blog's) is deployed first.
     """
     from signin_lab.doctor import doctor
 
     with open_lab(target, region) as lab:
         if lab.target.in_process:
-            lab.deploy(email=EMAIL, sms=SMS)
+            lab.deploy(email=EMAIL, sms=SMS, design=design)
         diagnosis = doctor(lab, alert=alert, records=records)
     if output == "json":
         click.echo(diagnosis.to_json())
     else:
         if lab.target.in_process:
-            click.echo("in-process moto: diagnosing the blog's stack, deployed just now\n")
+            click.echo(f"in-process moto: diagnosing the {design} design's stack, deployed just now\n")
         click.echo(render_text(diagnosis))
     if not diagnosis.ok:
         ctx.exit(1)

@@ -25,7 +25,9 @@ def serve(port: int, host: str, learners: int | None) -> None:
     if host.strip().strip("[]") in ("0.0.0.0", "::"):
         click.echo("  (listening on every address: learners use this machine's name or address in the URL)")
     if learners:
-        click.echo(f"  {learners} learners, each in their own account: each pastes their line, then opens the notebooks")
+        click.echo(
+            f"  {learners} learners, each in their own account: each pastes their line, then opens the notebooks"
+        )
         for learner in running.roster(learners).learners:
             click.echo(f"  {learner.name}  {learner.account}  export {learner.env}")
     else:

@@ -189,17 +189,24 @@ def compare_designs(
     for login in logins:
         eid = login.event_id or "?"
         blog_time = blog_at.get(eid)
-        rows.append({
-            "time": login.time, "event_id": eid, "user_type": login.user_type,
-            "outcome": login.outcome, "user_name": login.user_name, "region": login.region,
-            "blog": blog_time is not None,
-            "blog_why": "" if blog_time is not None else _blog_why(login, cfg, repeats, matched),
-            "blog_delay_s": (None if blog_time is None
-                             else (blog_time - login.time).total_seconds() + 300),
-            "eventbridge": eid in eb_msg,
-            "eventbridge_why": "" if eid in eb_msg else _eb_why(eb_why.get(eid, "no rule matched"), detail_type, login, cfg),
-            "eventbridge_delay_s": 0.0 if eid in eb_msg else None,
-        })
+        rows.append(
+            {
+                "time": login.time,
+                "event_id": eid,
+                "user_type": login.user_type,
+                "outcome": login.outcome,
+                "user_name": login.user_name,
+                "region": login.region,
+                "blog": blog_time is not None,
+                "blog_why": "" if blog_time is not None else _blog_why(login, cfg, repeats, matched),
+                "blog_delay_s": (None if blog_time is None else (blog_time - login.time).total_seconds() + 300),
+                "eventbridge": eid in eb_msg,
+                "eventbridge_why": ""
+                if eid in eb_msg
+                else _eb_why(eb_why.get(eid, "no rule matched"), detail_type, login, cfg),
+                "eventbridge_delay_s": 0.0 if eid in eb_msg else None,
+            }
+        )
     fields = _fields(logins, eb)
     cost_notes: list[str] = []
     costs, totals = _costs(cfg, alerts, eb, len(logins), signins_per_month, cost_notes)

@@ -86,17 +86,7 @@ def run_alerts(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Blo
         attributed: set[str] = set()
         repeats: list[str] = []
         for t in times:
-            values: list[float | None] = []
-            for k in range(n, 0, -1):
-                lo, hi = t - period * k, t - period * (k - 1)
-                count = sum(len(v) for m, v in hits.items() if lo <= m < hi)
-                any_logs = any(lo <= m < hi for m in logs)
-                if count:
-                    values.append(float(count))
-                elif any_logs and default is not None:
-                    values.append(float(default))
-                else:
-                    values.append(None)
+            values = _window_values(t, period, n, hits, logs, default)
             new = alarm_state(values, threshold=float(setting(alert, "threshold", cfg)),
                               comparison_operator=str(setting(alert, "comparison_operator", cfg)),
                               evaluation_periods=n,
@@ -115,6 +105,26 @@ def run_alerts(records: Sequence[Mapping[str, Any]], cfg: LabConfig) -> list[Blo
         matched = tuple(i for v in hits.values() for i in v)
         out.append(BlogAlert(alert.key, alert.alarm_name, tuple(sent), tuple(repeats), matched))
     return out
+
+
+def _window_values(
+    t: datetime, period: timedelta, n: int, hits: Mapping[datetime, list[str]], logs: Mapping[datetime, int],
+    default: Any,
+) -> list[float | None]:
+    """The datapoints of the `n` Periods before `t`, oldest first: the matches' count, else the
+    default value when the window holds other log events, else missing (None)."""
+    values: list[float | None] = []
+    for k in range(n, 0, -1):
+        lo, hi = t - period * k, t - period * (k - 1)
+        count = sum(len(v) for m, v in hits.items() if lo <= m < hi)
+        any_logs = any(lo <= m < hi for m in logs)
+        if count:
+            values.append(float(count))
+        elif any_logs and default is not None:
+            values.append(float(default))
+        else:
+            values.append(None)
+    return values
 
 
 def _email(cfg: LabConfig, alert: Any, old: str, time: datetime) -> str:

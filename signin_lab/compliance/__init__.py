@@ -1,4 +1,4 @@
-"""The CIS sign-in controls Security Hub checks (CloudWatch.1, .3, .6): its verdict, and what each filter really catches.
+"""The CIS sign-in controls Security Hub checks (CloudWatch.1, .3, .6): its verdict and what each filter really catches.
 
 Modules: collect.py (the boto3 reads into an AccountState), securityhub.py (Security Hub's rule
 chain), semantic.py (what each control means to catch), findings.py (the results); this module
@@ -20,6 +20,7 @@ Two verdicts per control:
    "Failed authentication").
 
 Decisions, where the documentation is silent or disagrees:
+
 - Pattern comparison is exact, whitespace included. The control page says "This control fails if
   the exact metric filters prescribed by CIS are not used. Additional fields or terms cannot be
   added." and users report that AWS Support confirmed whitespace matters

@@ -98,8 +98,19 @@ def collect(lab: Lab, region: str | None = None) -> AccountState:
     `region` is the Region Security Hub evaluates in (default: the lab's).
     """
     where = region or lab.region
-    cfg = lab.config
-    state = AccountState(region=where, account_id=cfg.account_id)
+    state = AccountState(region=where, account_id=lab.config.account_id)
+    _read_trails(lab, state)
+    _read_metric_filters(lab, state)
+    cw = lab.client("cloudwatch", where)
+    for page in cw.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
+        state.alarms.extend(page["MetricAlarms"])
+    _read_subscriptions(lab, state)
+    return state
+
+
+def _read_trails(lab: Lab, state: AccountState) -> None:
+    """Every trail the Region lists; our own ones with their status and event selectors."""
+    where, cfg = state.region, lab.config
     ct = lab.client("cloudtrail", where)
     for trail in ct.describe_trails(includeShadowTrails=True)["trailList"]:
         trail = dict(trail)
@@ -112,7 +123,11 @@ def collect(lab: Lab, region: str | None = None) -> AccountState:
             if arn:
                 state.metric_filters.setdefault(log_group_name(arn), None)
         state.trails.append(trail)
-    logs = lab.client("logs", where)
+
+
+def _read_metric_filters(lab: Lab, state: AccountState) -> None:
+    """The metric filters of each trail's log group (left None when the group does not exist)."""
+    logs = lab.client("logs", state.region)
     for group in list(state.metric_filters):
         try:
             filters: list[Record] = []
@@ -126,9 +141,11 @@ def collect(lab: Lab, region: str | None = None) -> AccountState:
         pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=group)
         if any(g["logGroupName"] == group for page in pages for g in page.get("logGroups", [])):
             state.metric_filters[group] = filters
-    cw = lab.client("cloudwatch", where)
-    for page in cw.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
-        state.alarms.extend(page["MetricAlarms"])
+
+
+def _read_subscriptions(lab: Lab, state: AccountState) -> None:
+    """The subscriptions of each SNS topic the alarms notify, in this Region and account."""
+    where = state.region
     sns = lab.client("sns", where)
     for alarm in state.alarms:
         for action in alarm.get("AlarmActions", []):
@@ -138,7 +155,6 @@ def collect(lab: Lab, region: str | None = None) -> AccountState:
             if parts["service"] != "sns" or parts["region"] != where or parts["account"] != state.account_id:
                 continue  # another Region or account: evaluate() says so, as Security Hub does
             state.subscriptions[action] = list_subscriptions(sns, action)
-    return state
 
 
 def list_subscriptions(sns: Any, topic_arn: str) -> list[Record] | str:

@@ -106,9 +106,18 @@ def _chain(state: AccountState, control: str, trail: Record) -> Outcome:
     where = f"trail {name!r} -> log group {group!r}"
     filters = state.metric_filters.get(group)
     if filters is None:
-        return Outcome("FAILED", "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT", f"{where}: the log group does not exist", 1, name, group)
+        return Outcome(
+            "FAILED", "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT", f"{where}: the log group does not exist", 1, name, group
+        )
     if not filters:
-        return Outcome("FAILED", "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT", f"{where}: the log group has no metric filters", 1, name, group)
+        return Outcome(
+            "FAILED",
+            "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT",
+            f"{where}: the log group has no metric filters",
+            1,
+            name,
+            group,
+        )
     exact = [f for f in filters if f.get("filterPattern") == wanted]
     if not exact:
         near = [f["filterName"] for f in filters if _squash(f.get("filterPattern", "")) == _squash(wanted)]
@@ -129,7 +138,15 @@ def _chain(state: AccountState, control: str, trail: Record) -> Outcome:
             here = f"{where} -> metric filter {f['filterName']!r} (exact CIS pattern) -> metric {metric[0]}/{metric[1]}"
             alarms = [a for a in state.alarms if (a.get("Namespace"), a.get("MetricName")) == metric]
             if not alarms:
-                out = Outcome("FAILED", "CLOUDWATCH_ALARMS_NOT_PRESENT", f"{here}: no alarm on this metric", 3, name, group, f["filterName"])
+                out = Outcome(
+                    "FAILED",
+                    "CLOUDWATCH_ALARMS_NOT_PRESENT",
+                    f"{here}: no alarm on this metric",
+                    3,
+                    name,
+                    group,
+                    f["filterName"],
+                )
                 best = _better(best, out)
                 continue
             for alarm in alarms:
@@ -143,9 +160,23 @@ def _alarm(state: AccountState, alarm: Record, here: str, trail: str, group: str
     here = f"{here} -> alarm {aname!r}"
     topics = [a for a in alarm.get("AlarmActions", []) if is_sns_topic(a)]
     if not topics:
-        return Outcome("FAILED", "CLOUDWATCH_ALARM_ACTIONS_NOT_VALID", f"{here}: no SNS topic in its alarm actions", 4, trail, group, flt, aname)
-    note = "" if alarm.get("ActionsEnabled", True) else (
-        " (note: its ActionsEnabled is false, so it notifies no one; Security Hub's documented check does not look at this)"
+        return Outcome(
+            "FAILED",
+            "CLOUDWATCH_ALARM_ACTIONS_NOT_VALID",
+            f"{here}: no SNS topic in its alarm actions",
+            4,
+            trail,
+            group,
+            flt,
+            aname,
+        )
+    note = (
+        ""
+        if alarm.get("ActionsEnabled", True)
+        else (
+            " (note: its ActionsEnabled is false, so it notifies no one;"
+            " Security Hub's documented check does not look at this)"
+        )
     )
     best: Outcome | None = None
     for topic in topics:
@@ -153,20 +184,62 @@ def _alarm(state: AccountState, alarm: Record, here: str, trail: str, group: str
         there = f"{here} -> topic {topic}"
         subs = state.subscriptions.get(topic)
         if region != state.region or account != state.account_id:
-            out = Outcome("WARNING", "SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION", f"{there}: the topic is in another Region or account, which the check does not follow{note}", 5, trail, group, flt, aname, topic)
+            out = Outcome(
+                "WARNING",
+                "SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION",
+                f"{there}: the topic is in another Region or account, which the check does not follow{note}",
+                5,
+                trail,
+                group,
+                flt,
+                aname,
+                topic,
+            )
         elif subs == DENIED:
-            out = Outcome("WARNING", "SNS_TOPIC_CROSS_ACCOUNT", f"{there}: ListSubscriptionsByTopic was denied, so its subscribers cannot be checked{note}", 5, trail, group, flt, aname, topic)
+            out = Outcome(
+                "WARNING",
+                "SNS_TOPIC_CROSS_ACCOUNT",
+                f"{there}: ListSubscriptionsByTopic was denied, so its subscribers cannot be checked{note}",
+                5,
+                trail,
+                group,
+                flt,
+                aname,
+                topic,
+            )
         elif subs is None or subs == NOT_FOUND:
-            out = Outcome("FAILED", "SNS_TOPIC_INVALID", f"{there}: the topic does not exist", 5, trail, group, flt, aname, topic)
+            out = Outcome(
+                "FAILED", "SNS_TOPIC_INVALID", f"{there}: the topic does not exist", 5, trail, group, flt, aname, topic
+            )
         else:
             assert isinstance(subs, list)
             confirmed = [s for s in subs if is_confirmed(s)]
             pending = sum(1 for s in subs if s.get("SubscriptionArn") == PENDING)
             if confirmed:
-                out = Outcome("PASSED", None, f"{there} with {len(confirmed)} confirmed subscription(s){note}", 7, trail, group, flt, aname, topic)
+                out = Outcome(
+                    "PASSED",
+                    None,
+                    f"{there} with {len(confirmed)} confirmed subscription(s){note}",
+                    7,
+                    trail,
+                    group,
+                    flt,
+                    aname,
+                    topic,
+                )
             else:
                 extra = f" ({pending} pending confirmation, which do not count)" if pending else ""
-                out = Outcome("FAILED", "SNS_SUBSCRIPTION_NOT_PRESENT", f"{there}: no confirmed subscription{extra}{note}", 6, trail, group, flt, aname, topic)
+                out = Outcome(
+                    "FAILED",
+                    "SNS_SUBSCRIPTION_NOT_PRESENT",
+                    f"{there}: no confirmed subscription{extra}{note}",
+                    6,
+                    trail,
+                    group,
+                    flt,
+                    aname,
+                    topic,
+                )
         best = _better(best, out)
     assert best is not None
     return best

@@ -127,7 +127,9 @@ def semantic_verdict(
             caught_by[case.name] = tuple(hits)
     for group, f in filters:
         if compiled.get(f.get("filterPattern", "")) is None:
-            notes.append(f"metric filter {f['filterName']!r} on {group!r} has a pattern the kit cannot parse; it was not run")
+            notes.append(
+                f"metric filter {f['filterName']!r} on {group!r} has a pattern the kit cannot parse; it was not run"
+            )
     if not filters:
         notes.append(f"no metric filter on a log group fed by a trail based in {state.region}: nothing is caught")
     cis = compiled[CIS_PATTERNS[control]]

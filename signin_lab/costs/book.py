@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,11 +40,31 @@ class Price:
     read: str
     via: str = ""
     carried_from: str | None = None  # set when no figure for the book's Region was found
+    #: Volume tiers: (up_to, price_usd per `per` units), up_to None for the last; () = one flat price.
+    tiers: tuple[tuple[int | None, float], ...] = ()
 
     @property
     def unit_price(self) -> float:
-        """USD for one unit (e.g. 0.00002 for USD 2.00 per 100,000 events)."""
+        """USD for one unit (e.g. 0.00002 for USD 2.00 per 100,000 events); the first tier's."""
         return self.price_usd / self.per
+
+    def cost(self, start: float, end: float) -> float:
+        """USD for the units numbered start..end of the month (units before `start` are free).
+
+        Flat: (end - start) x unit_price. Tiered: each unit at its tier's price, tiers counted
+        from the month's first unit, e.g. CloudWatch's custom metrics 10,001-10,010 at USD 0.10.
+        """
+        if end <= start:
+            return 0.0
+        if not self.tiers:
+            return (end - start) * self.unit_price
+        usd = 0.0
+        low = 0.0
+        for up_to, price in self.tiers:
+            high = math.inf if up_to is None else float(up_to)
+            usd += max(0.0, min(end, high) - max(start, low)) * price / self.per
+            low = high
+        return usd
 
     @property
     def label(self) -> str:
@@ -51,7 +72,10 @@ class Price:
         price = self.price_usd
         amount = f"{price:.2f}" if round(price, 2) == price else f"{price:g}"
         if self.per == 1:
-            return f"USD {amount} per {self.unit}"
+            text = f"USD {amount} per {self.unit}"
+            if self.tiers:  # e.g. "USD 0.30 per metric-month for the first 10,000, less beyond"
+                text += f" for the first {self.tiers[0][0]:,}, less beyond"
+            return text
         plural = self.unit if self.unit.endswith(("s", "month")) else f"{self.unit}s"
         return f"USD {amount} per {self.per:,} {plural}"
 
@@ -100,6 +124,20 @@ class PriceBook:
         return [*self.items.values(), *self.sms.values(), *self.eventbridge.values()]
 
 
+def _tiers(key: str, raw: Mapping[str, Any]) -> tuple[tuple[int | None, float], ...]:
+    """The item's tiers, checked beyond the schema: rising limits, open last, first = price_usd."""
+    tiers = tuple((t["up_to"], float(t["price_usd"])) for t in raw.get("tiers", ()))
+    if not tiers:
+        return ()
+    limits = [up for up, _ in tiers[:-1]]
+    if (tiers[-1][0] is not None or None in limits or limits != sorted(set(limits))  # type: ignore[type-var]
+            or tiers[0][1] != float(raw["price_usd"])):
+        raise SigninLabError(
+            f"items.{key}.tiers: limits must rise, the last be null (no limit), and the first "
+            f"tier's price equal price_usd; got {list(raw['tiers'])}", field="prices")
+    return tiers
+
+
 def _price(key: str, raw: Mapping[str, Any]) -> Price:
     return Price(
         key=key,
@@ -113,6 +151,7 @@ def _price(key: str, raw: Mapping[str, Any]) -> Price:
         read=str(raw["read"]),
         via=str(raw.get("via", "")),
         carried_from=raw.get("carried_from"),
+        tiers=_tiers(key, raw),
     )
 
 

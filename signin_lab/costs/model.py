@@ -80,8 +80,8 @@ def __getattr__(name: str) -> Any:
 # --- The blog's month -------------------------------------------------------------------------
 # The blog: "about 30 KB a day" of CloudTrail log files to S3 (gzip JSON). The two ratios below turn
 # that into events and raw bytes; they are measured on AWS's own 15 example ConsoleLogin records
-# (signin_lab/data/console_login_examples.json, a copy of the reference collection): 989 bytes per record on average as compact
-# JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
+# (signin_lab/data/console_login_examples.json, a copy of the reference collection): 989 bytes per
+# record on average as compact JSON, and 6.2:1 for gzip over one {"Records": [...]} file of all 15.
 _BLOG_S3_BYTES_PER_DAY = 30_000
 #: Bytes of one CloudTrail record as compact JSON (AWS's ConsoleLogin examples: 989 on average).
 RECORD_BYTES = 1_000
@@ -189,7 +189,8 @@ class Scenario:
                 raise _fail(
                     where,
                     f"no known SMS price for country {country!r} "
-                    f"(known: {', '.join(sorted(known))}); add it to a price book (costs/prices/<region>.json) with its source",
+                    f"(known: {', '.join(sorted(known))}); "
+                    "add it to a price book (costs/prices/<region>.json) with its source",
                 )
             sms[code] = sms.get(code, 0) + _count(where, count)
         object.__setattr__(self, "sms_per_month", types.MappingProxyType(dict(sorted(sms.items()))))
@@ -356,8 +357,14 @@ class Report:
 
 
 def _line(price: Price, quantity: float, free: float, note: str = "") -> Line:
+    """One line of the bill; a tiered price (custom metrics) bills each unit at its tier's rate,
+    the free units being the month's first (`Price.cost`); unit_price is then the average."""
     free = min(quantity, max(0.0, free))
     billable = quantity - free
+    usd = price.cost(free, quantity)
+    unit_price = usd / billable if price.tiers and billable > 0 else price.unit_price
+    if price.tiers and billable > price.tiers[0][0]:  # type: ignore[operator]
+        note = "; ".join(filter(None, [note, "tiered price: average per unit shown"]))
     return Line(
         service=price.service,
         item=price.item,
@@ -365,8 +372,8 @@ def _line(price: Price, quantity: float, free: float, note: str = "") -> Line:
         free=free,
         billable=billable,
         unit=price.unit,
-        unit_price=price.unit_price,
-        usd=billable * price.unit_price,
+        unit_price=unit_price,
+        usd=usd,
         source=price.source,
         price_label=price.label,
         key=price.key,
@@ -412,13 +419,7 @@ def estimate(
     if not isinstance(scenario, Scenario):
         raise SigninLabError(f"scenario: expected a Scenario, got {type(scenario).__name__}", field="scenario")
     book = as_price_book(prices) if prices is not None else load_prices()
-    for country in scenario.sms_per_month:
-        if country not in book.sms:
-            raise _fail(
-                f"sms_per_month[{country!r}]",
-                f"the {book.region} price book has no SMS price for country {country!r} "
-                f"(it has: {', '.join(sorted(book.sms))})",
-            )
+    _check_sms_countries(scenario, book)
     terms = book.plans[scenario.plan]
     twelve = scenario.month <= terms.twelve_month_offers_months
     s = scenario
@@ -464,6 +465,27 @@ def estimate(
         matched = float(s.publishes_per_month)
         lines.append(_line(price, matched, _allowance(price, matched, twelve), "rule -> SNS"))
 
+    notes = _book_notes(book, lines)
+    total = math.fsum(line.usd for line in lines)
+    credits = _credits(s, terms, total, notes)
+    return Report(
+        scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
+    )
+
+
+def _check_sms_countries(scenario: Scenario, book: PriceBook) -> None:
+    """Every country the scenario texts must have an SMS price in the book."""
+    for country in scenario.sms_per_month:
+        if country not in book.sms:
+            raise _fail(
+                f"sms_per_month[{country!r}]",
+                f"the {book.region} price book has no SMS price for country {country!r} "
+                f"(it has: {', '.join(sorted(book.sms))})",
+            )
+
+
+def _book_notes(book: PriceBook, lines: list[Line]) -> list[str]:
+    """The report's notes on the price book: its Region, and the figures carried from another."""
     notes: list[str] = []
     if book.region:
         notes.append(f"list prices for {book.region}; other Regions differ")
@@ -473,11 +495,7 @@ def estimate(
             f"not confirmed for {book.region} (the {book.items[carried[0]].carried_from} figure is used): "
             + ", ".join(carried)
         )
-    total = math.fsum(line.usd for line in lines)
-    credits = _credits(s, terms, total, notes)
-    return Report(
-        scenario=s, lines=tuple(lines), credits=credits, region=book.region, notes=tuple(notes)
-    )
+    return notes
 
 
 def _carried(book: PriceBook, key: str) -> bool:

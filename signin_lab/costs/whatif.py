@@ -64,7 +64,7 @@ class Curve:
         totals = self.totals
         if threshold is None:
             threshold = totals[0]
-        for x, total in zip(self.xs, totals):
+        for x, total in zip(self.xs, totals, strict=True):
             if total > threshold + 1e-12:
                 return x
         return None
@@ -75,7 +75,7 @@ class Curve:
 
         rows = [
             {self.x_label: x, "total": r.total, **r.by_service}
-            for x, r in zip(self.xs, self.reports)
+            for x, r in zip(self.xs, self.reports, strict=True)
         ]
         return pd.DataFrame(rows)
 
@@ -271,7 +271,7 @@ def crossover(first: Curve, second: Curve) -> float | None:
     """The first x at which `first` costs more than `second` (None if it never does)."""
     if first.xs != second.xs:
         raise SigninLabError("curves: both curves need the same x values to compare them")
-    for x, a, b in zip(first.xs, first.totals, second.totals):
+    for x, a, b in zip(first.xs, first.totals, second.totals, strict=True):
         if a > b + 1e-12:
             return x
     return None
@@ -288,6 +288,7 @@ def break_even_points(base: Scenario | None = None, *, prices: Prices = None) ->
     - "sms": the first SMS count that costs anything (1: no free SMS to the UK);
     - "logs_vs_eventbridge": the first alert count at which the blog's design costs more than the
       EventBridge design.
+
     Each is the first x whose bill is higher than the bill at the curve's first x.
     """
     base = base or Scenario.blog()

@@ -1,8 +1,9 @@
 """`signin_lab.doctor(lab)`: "why didn't my alert fire?" Every link from sign-in to inbox, first broken one named.
 
-For each configured alert the doctor walks the blog design's chain in order (trail -> delivery ->
-log group -> metric filter -> metric -> alarm -> action -> topic -> subscription -> endpoint) and,
-where it is deployed, the EventBridge design's (rule -> target). It only reads (see `reader`),
+For each configured alert the doctor walks each deployed design's chain in order: the blog's
+(trail -> delivery -> log group -> metric filter -> metric -> alarm -> action -> topic ->
+subscription -> endpoint) and the EventBridge design's (forward -> rule -> target -> topic ->
+subscription -> endpoint). It only reads (see `reader`),
 so it is safe on a real account with no confirmation. Rules and their AWS sources: `rules`.
 """
 
@@ -31,13 +32,18 @@ def doctor(
 ) -> Diagnosis:
     """Diagnose every configured alert (or only `alert`, a key such as "success-root").
 
-    `records`: the user's own CloudTrail records (or a path for `signin_lab.events.load_records`),
-    tested against each filter pattern besides AWS's documented examples. `now`: the time the
-    log group's newest event is compared with (default: the wall clock).
+    Each deployed design's chain is walked per alert: the blog's under the alert's key, the
+    EventBridge design's under "eventbridge:<key>"; a design with none of its resources is one
+    NOT DEPLOYED finding (alert "blog" or "eventbridge"). When neither is found the blog's chain
+    is walked, so its missing links are named. `records`: the user's own CloudTrail records, or a
+    path or `s3://bucket/prefix` URL read by `signin_lab.events.load_records` (S3 through the
+    lab's own client), tested against each pattern besides AWS's documented examples. `now`: the
+    time the log group's newest event is compared with (default: the wall clock).
     """
-    from signin_lab.doctor import chain, eventbridge, sns, trail
+    from signin_lab.doctor import chain, eventbridge
     from signin_lab.doctor.patterns import documented_samples, user_samples
     from signin_lab.doctor.reader import Reader
+    from signin_lab.stack.eventbridge_plan import plan
 
     cfg = lab.config
     alerts = [cfg.alert(alert)] if alert else list(cfg.alerts)
@@ -46,37 +52,70 @@ def doctor(
         if isinstance(records, str):
             from signin_lab.events import load_records
 
-            records = load_records(records)
+            records = load_records(records, target=lab)
         samples += user_samples(records)
     reader = Reader(lab)
     when = now or datetime.now(UTC)
     diagnosis = Diagnosis(target=lab.kind, region=cfg.region)
-    home = cfg.region
+    first = chain.Context(reader, cfg, alerts[0], samples, when, names=chain.names_for(cfg, alerts[0]))
+    eb_regions = list(plan(cfg).regions)
+    has_eb = eventbridge.deployed(first, eb_regions)
+    has_blog = _blog_deployed(first) or not has_eb
+    diagnosis.designs = {"blog": has_blog, "eventbridge": has_eb}
+    if not has_blog:
+        diagnosis.findings.append(eventbridge.not_deployed(
+            "blog", f"cloudtrail DescribeTrails, logs DescribeLogGroups, cloudwatch DescribeAlarms ({cfg.region}): "
+            f"no trail {cfg.trail_name}, log group {cfg.log_group_name} or alert alarm"))
     for a in alerts:
         ctx = chain.Context(reader, cfg, a, samples, when, names=chain.names_for(cfg, a))
-        found = trail.trail_links(ctx) + trail.delivery_links(ctx) + chain.log_group_links(ctx)
-        found += chain.filter_links(ctx)
-        if ctx.trail is not None:
-            home = ctx.trail.get("HomeRegion", cfg.region)
-        others = sorted({"us-east-1", home} - {cfg.region})
-        alarm = chain.alarm_links(ctx, others)
-        found += chain.metric_links(ctx) + alarm + chain.action_links(ctx)
-        topic, attrs = sns.topic_links(ctx)
-        found += topic
-        if attrs is not None and ctx.topic_arn:
-            subs = reader.pages("sns", "list_subscriptions_by_topic", "Subscriptions",
-                                region=ctx.topic_arn.split(":")[3], TopicArn=ctx.topic_arn)
-            found += sns.subscription_links(ctx, subs)
-            if isinstance(subs, list):
-                for s in subs:
-                    if s["Protocol"] == "sms":
-                        found += sns.sms_links(reader, a.key, s["Endpoint"], ctx.topic_arn.split(":")[3], ctx.names)
-        diagnosis.findings.extend(sorted(found, key=lambda f: LINKS.index(f.link)))
-    if alert is None:
-        ctx = chain.Context(reader, cfg, alerts[0], samples, when, names=chain.names_for(cfg, alerts[0]))
-        diagnosis.findings.extend(eventbridge.eventbridge_links(ctx, sorted({cfg.region, "us-east-1"})))
+        if has_blog:
+            diagnosis.findings.extend(_blog_links(ctx))
+        if has_eb:
+            diagnosis.findings.extend(eventbridge.eventbridge_links(ctx))
+    if not has_eb:
+        diagnosis.findings.append(eventbridge.not_deployed(
+            "eventbridge", f"events ListRules (default bus, {', '.join(eb_regions)}): no sign-in rule"))
     diagnosis.reads = list(reader.reads)
     return diagnosis
+
+
+def _blog_deployed(ctx: Any) -> bool:
+    """Whether any of the blog design's resources exists (a read that fails counts as deployed)."""
+    from signin_lab.doctor.reader import ReadError
+
+    cfg, r = ctx.cfg, ctx.reader
+    trails = r.call("cloudtrail", "describe_trails", includeShadowTrails=True)
+    groups = r.pages("logs", "describe_log_groups", "logGroups", logGroupNamePrefix=cfg.log_group_name)
+    alarms = r.call("cloudwatch", "describe_alarms", AlarmNames=[a.alarm_name for a in cfg.alerts][:100])
+    if any(isinstance(x, ReadError) for x in (trails, groups, alarms)):
+        return True
+    return (any(t.get("Name") == cfg.trail_name for t in trails.get("trailList", []))
+            or any(g["logGroupName"] == cfg.log_group_name for g in groups)
+            or bool(alarms.get("MetricAlarms")))
+
+
+def _blog_links(ctx: Any) -> list[Finding]:
+    """The blog design's chain for one alert, in chain order."""
+    from signin_lab.doctor import chain, sns, trail
+
+    reader, cfg, a = ctx.reader, ctx.cfg, ctx.alert
+    found = trail.trail_links(ctx) + trail.delivery_links(ctx) + chain.log_group_links(ctx)
+    found += chain.filter_links(ctx)
+    home = ctx.trail.get("HomeRegion", cfg.region) if ctx.trail is not None else cfg.region
+    others = sorted({"us-east-1", home} - {cfg.region})
+    alarm = chain.alarm_links(ctx, others)
+    found += chain.metric_links(ctx) + alarm + chain.action_links(ctx)
+    topic, attrs = sns.topic_links(ctx)
+    found += topic
+    if attrs is not None and ctx.topic_arn:
+        region = ctx.topic_arn.split(":")[3]
+        subs = reader.pages("sns", "list_subscriptions_by_topic", "Subscriptions", region=region, TopicArn=ctx.topic_arn)
+        found += sns.subscription_links(ctx, subs)
+        if isinstance(subs, list):
+            for s in subs:
+                if s["Protocol"] == "sms":
+                    found += sns.sms_links(reader, a.key, s["Endpoint"], region, ctx.names)
+    return sorted(found, key=lambda f: LINKS.index(f.link))
 
 
 class _CallableModule(types.ModuleType):

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-Status = Literal["OK", "BROKEN", "AT RISK", "UNKNOWN"]
+#: NOT DEPLOYED is the one finding of a design (blog or EventBridge) that has none of its resources.
+Status = Literal["OK", "BROKEN", "AT RISK", "UNKNOWN", "NOT DEPLOYED"]
 #: The links from sign-in to inbox, in the order a sign-in travels them.
 LINKS: tuple[str, ...] = (
     "trail",
@@ -23,16 +24,20 @@ LINKS: tuple[str, ...] = (
     "subscription",
     "endpoint",
 )
-#: The EventBridge design's links (rule -> target -> topic), diagnosed when its rules are deployed.
-EVENTBRIDGE_LINKS: tuple[str, ...] = ("rule", "target")
+#: The EventBridge design's links, diagnosed per alert when its rules are deployed: the forwarding
+#: rules of the Regions where sign-ins are recorded, the central rule, its target, then the SNS end.
+EVENTBRIDGE_LINKS: tuple[str, ...] = ("forward", "rule", "target", "topic", "subscription", "endpoint")
+#: The link of a design's "not deployed" finding.
+DESIGN_LINK = "design"
 
 
 @dataclass(frozen=True)
 class Finding:
     """One link of one alert's chain: what was read, its status, why it matters, and the fix."""
 
-    alert: str  # the alert's key ("success-root"), or "eventbridge:<rule>" for the EventBridge design
-    link: str  # one of LINKS or EVENTBRIDGE_LINKS
+    alert: str  # the alert's key ("success-root"), "eventbridge:<key>" for the EventBridge design's chain,
+    # or the design's name ("blog", "eventbridge") for its one "not deployed" finding
+    link: str  # one of LINKS, EVENTBRIDGE_LINKS or DESIGN_LINK
     id: str  # stable, e.g. "trail.multi-region"
     status: Status
     read: str  # the API call and the value it returned
@@ -54,11 +59,17 @@ class Diagnosis:
     target: str = "moto"
     region: str = "eu-west-1"
     reads: list[str] = field(default_factory=list)  # the read-only calls made, in order
+    designs: dict[str, bool] = field(default_factory=dict)  # "blog"/"eventbridge" -> found deployed
 
     @property
     def alerts(self) -> list[str]:
-        """The alerts diagnosed, in configuration order."""
-        return list(dict.fromkeys(f.alert for f in self.findings))
+        """The alert chains diagnosed, in configuration order ("eventbridge:<key>" for that design's)."""
+        return list(dict.fromkeys(f.alert for f in self.findings if f.link != DESIGN_LINK))
+
+    @property
+    def not_deployed(self) -> list[Finding]:
+        """The NOT DEPLOYED finding of each design that has none of its resources."""
+        return [f for f in self.findings if f.link == DESIGN_LINK]
 
     def for_alert(self, key: str) -> list[Finding]:
         """The findings of one alert, in chain order."""
@@ -103,6 +114,7 @@ class Diagnosis:
             "target": self.target,
             "region": self.region,
             "ok": self.ok,
+            "designs": dict(self.designs),
             "headlines": {k: (h.id if h else None) for k, h in self.headlines.items()},
             "findings": [asdict(f) for f in self.findings],
         }

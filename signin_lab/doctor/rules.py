@@ -247,12 +247,66 @@ RULES: dict[str, Rule] = {
         "aws pinpoint-sms-voice-v2 request-sender-id --sender-id SIGNIN --iso-country-code {country}",
     ),
     # -- the EventBridge design ------------------------------------------------------------
-    "eventbridge.region": Rule(
-        "rule",
-        "Rules on the default bus see only events of their own Region; root sign-ins arrive in us-east-1.",
+    "design.not-deployed": Rule(
+        "design",
+        "None of this design's resources were found, so it is not diagnosed link by link; "
+        "the other design carries the alerts.",
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html",
+        "Deploy it if you meant to: signin-lab deploy --design {design}.",
+        "signin-lab deploy --design {design}",
+    ),
+    "eventbridge.forward-rule": Rule(
+        "forward",
+        "A rule on the default bus sees only its own Region's events; sign-ins recorded in another Region "
+        "reach the central Region only through a rule there forwarding to the central bus.",
         _SIGNIN_EVENTS,
-        "EventBridge (us-east-1) > Rules > Create rule on the default bus with the same pattern and target.",
-        "aws events put-rule --region us-east-1 --name {rule} --event-pattern file://pattern.json",
+        "EventBridge ({region}) > Rules > Create rule on the default bus, pattern source aws.signin and "
+        "detail.eventName ConsoleLogin, target the event bus {bus_arn} with a role.",
+        "aws events put-rule --region {region} --name signin-forward --event-pattern file://pattern.json; "
+        "aws events put-targets --region {region} --rule signin-forward --targets Id=bus,Arn={bus_arn},RoleArn=ROLE_ARN",
+    ),
+    "eventbridge.forward-enabled": Rule(
+        "forward",
+        "A disabled rule won't match any events (State DISABLED).",
+        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html",
+        "EventBridge ({region}) > Rules > {rule} > Enable.",
+        "aws events enable-rule --region {region} --name {rule}",
+    ),
+    "eventbridge.forward-pattern": Rule(
+        "forward",
+        "The forwarding rule's pattern must match the sign-ins of this alert's kind or they stay in their Region.",
+        _EB_CT,
+        "EventBridge ({region}) > Rules > {rule} > Edit > Event pattern: source aws.signin, detail.eventName ConsoleLogin.",
+        "aws events put-rule --region {region} --name {rule} --event-pattern file://pattern.json",
+    ),
+    "eventbridge.forward-target": Rule(
+        "forward",
+        "The forwarding rule's target must be the central Region's default bus.",
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html",
+        "EventBridge ({region}) > Rules > {rule} > Targets > Edit: event bus in another Region, {bus_arn}.",
+        "aws events put-targets --region {region} --rule {rule} --targets Id=bus,Arn={bus_arn},RoleArn=ROLE_ARN",
+    ),
+    "eventbridge.forward-role": Rule(
+        "forward",
+        "EventBridge sends to another Region's bus with the target's role: events.amazonaws.com must "
+        "be able to assume it and it must allow events:PutEvents on the central bus.",
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html",
+        "IAM > Roles > {role}: trust events.amazonaws.com; allow events:PutEvents on {bus_arn}.",
+        "aws iam put-role-policy --role-name {role} --policy-name PutEventsOnCentralBus --policy-document file://policy.json",
+    ),
+    "eventbridge.rule-exists": Rule(
+        "rule",
+        "In the central Region one rule per alert turns the alert's kind of sign-in into a message to its topic.",
+        _EB_CT,
+        "EventBridge ({region}) > Rules > Create rule {rule} on the default bus with the alert's pattern and its SNS topic.",
+        "signin-lab deploy --design eventbridge",
+    ),
+    "eventbridge.rule-enabled": Rule(
+        "rule",
+        "A disabled rule won't match any events (State DISABLED).",
+        "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html",
+        "EventBridge ({region}) > Rules > {rule} > Enable.",
+        "aws events enable-rule --region {region} --name {rule}",
     ),
     "eventbridge.pattern-matches": Rule(
         "rule",
@@ -281,13 +335,13 @@ RULES: dict[str, Rule] = {
     "eventbridge.input-transformer": Rule(
         "target",
         "Without an input transformer the whole event JSON is sent: readable by email, cut into "
-        "several billed parts by SMS.",
+        "several billed parts by SMS; one that renders nothing sends an empty message.",
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html",
         "EventBridge > Rules > {rule} > Targets > Edit > Additional settings > Input transformer.",
         "aws events put-targets --rule {rule} --targets file://targets.json (with InputTransformer)",
     ),
     "eventbridge.topic-policy": Rule(
-        "target",
+        "topic",
         "EventBridge publishes to SNS as events.amazonaws.com; the topic policy must allow it SNS:Publish.",
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions",
         "SNS > Topics > {topic} > Edit > Access policy: allow Service events.amazonaws.com SNS:Publish.",

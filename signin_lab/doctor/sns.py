@@ -143,9 +143,13 @@ def subscription_links(ctx: Context, subscriptions: list[dict[str, Any]] | ReadE
     """subscription.exists and subscription.confirmed, for the configured email/SMS (or every one)."""
     if isinstance(subscriptions, ReadError):
         return [ctx.f("subscription.exists", "UNKNOWN", f"{subscriptions} (the target cannot tell)")]
+    from signin_lab.stack.eventbridge_plan import TOPIC_SUFFIX
     from signin_lab.stack.sns import wanted_subscriptions
 
-    want = wanted_subscriptions(ctx.reader.lab, ctx.alert) if ctx.topic_arn == ctx.cfg.topic_arn(ctx.alert) else []
+    # The alert's own topic in either design (the EventBridge design's has TOPIC_SUFFIX) must carry
+    # the configured email/SMS; any other topic an alarm or rule points at is read as it is.
+    ours = {ctx.cfg.topic_arn(ctx.alert), ctx.cfg.topic_arn(ctx.alert) + TOPIC_SUFFIX}
+    want = wanted_subscriptions(ctx.reader.lab, ctx.alert) if ctx.topic_arn in ours else []
     have = {(s["Protocol"], s["Endpoint"]): s for s in subscriptions}
     out: list[Finding] = []
     if not subscriptions:

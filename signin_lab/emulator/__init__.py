@@ -32,23 +32,27 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from signin_lab.emulator.clock import DEFAULT_START, SimulatedClock, floor_minute
-from signin_lab.emulator.delivery import check_records, event_time, log_message
+from signin_lab.emulator.delivery import check_records, event_time
 from signin_lab.emulator.drill import Drill, drill_on_aws
 from signin_lab.emulator.eventbridge import DesignRuns, EventBridgeRun
 from signin_lab.emulator.eventbridge import replay as replay_eventbridge
 from signin_lab.emulator.inbox import notify
-from signin_lab.emulator.metrics import LogEvent, datapoints
+from signin_lab.emulator.metrics import DatapointAccumulator, LogEvent
 from signin_lab.emulator.notify import InboxMessage
 from signin_lab.emulator.replay import ReplayRun, datapoints_frame, timeline_frame
 from signin_lab.emulator.runner import AlarmRunner
 from signin_lab.emulator.runtime import read_pipeline, read_trail, trail_log_group
-from signin_lab.emulator.shipping import deliver_logs, deliver_s3, select
+from signin_lab.emulator.shipping import Selection, Shipper
+from signin_lab.emulator.stream import SortedRecords, key_time, selection_class
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.lab import Lab
 
 __all__ = ["DesignRuns", "Drill", "Emulator", "EventBridgeRun", "InboxMessage", "ReplayRun"]
+
+#: A replay's progress callback is called every this many records (and once at the end).
+PROGRESS_EVERY = 1_000
 
 
 class Emulator:
@@ -74,13 +78,16 @@ class Emulator:
 
     @overload
     def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
-               tail: timedelta | None = ..., design: Literal["blog"] = ...) -> ReplayRun: ...
+               tail: timedelta | None = ..., design: Literal["blog"] = ...,
+               progress: Callable[[int, int], None] | None = ...) -> ReplayRun: ...
     @overload
     def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
-               tail: timedelta | None = ..., design: Literal["eventbridge"]) -> EventBridgeRun: ...
+               tail: timedelta | None = ..., design: Literal["eventbridge"],
+               progress: Callable[[int, int], None] | None = ...) -> EventBridgeRun: ...
     @overload
     def replay(self, records: Iterable[Mapping[str, Any]], *, until: datetime | None = ...,
-               tail: timedelta | None = ..., design: Literal["both"]) -> DesignRuns: ...
+               tail: timedelta | None = ..., design: Literal["both"],
+               progress: Callable[[int, int], None] | None = ...) -> DesignRuns: ...
 
     def replay(
         self,
@@ -89,17 +96,23 @@ class Emulator:
         until: datetime | None = None,
         tail: timedelta | None = None,
         design: str = "blog",
+        progress: Callable[[int, int], None] | None = None,
     ) -> ReplayRun | EventBridgeRun | DesignRuns:
         """The records through the deployed design: `blog` (ReplayRun), `eventbridge` (the rules
         of every Region the records were recorded in, see emulator/eventbridge.py: EventBridgeRun)
-        or `both` (DesignRuns). Every message lands in the one inbox."""
+        or `both` (DesignRuns). Every message lands in the one inbox. `progress(done, total)` is
+        called as the blog's design delivers records (for a progress bar)."""
         if design not in ("blog", "eventbridge", "both"):
             raise SigninLabError(f"replay design={design!r}: expected 'blog', 'eventbridge' or 'both'")
         if design == "blog":
-            return self._replay_blog(records, until=until, tail=tail)
+            return self._replay_blog(records, until=until, tail=tail, progress=progress)
         recs = check_records(records)
-        blog = self._replay_blog(recs, until=until, tail=tail) if design == "both" else None
-        if self.lab.kind == "aws":
+        blog = (
+            self._replay_blog(recs, until=until, tail=tail, progress=progress)
+            if design == "both"
+            else None
+        )
+        if not self.lab.target.emulated:
             raise SigninLabError("replay emulates AWS on moto; on real AWS, EventBridge runs itself")
         run = replay_eventbridge(self.lab, recs, [self.lab.region])
         self._inbox.extend(run.messages)
@@ -115,6 +128,7 @@ class Emulator:
         *,
         until: datetime | None = None,
         tail: timedelta | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ReplayRun:
         """CloudTrail records through delivery, metric filters, alarms and SNS, on the simulated clock.
 
@@ -122,20 +136,39 @@ class Emulator:
         `until`, by default the last record plus `tail` (default: the longest alarm Period plus a
         minute, so each alarm has evaluated the last record's period). A longer tail is a stretch
         with no logs at all: alarms then go to INSUFFICIENT_DATA (or OK with notBreaching).
+
+        Records stream: each is checked as it is read and kept only as its log message (sorted
+        runs spill to a temporary folder past `stream.SPILL_AT` records), then delivered,
+        filtered and counted in time order one at a time, so memory stays flat however many
+        there are. `progress(done, total)` is called as records are delivered (for a progress
+        bar; the library prints nothing).
         """
         if not self.lab.target.emulated:
             raise SigninLabError(
                 "replay emulates AWS on moto; on real AWS, AWS runs the pipeline itself: "
                 "use lab.drill(outcome, user_type) to send one sign-in through it"
             )
-        recs = sorted(check_records(records), key=event_time)
+        ordered = SortedRecords().add_all(records)
+        try:
+            return self._replay(ordered, until, tail, progress)
+        finally:
+            ordered.close()
+
+    def _replay(
+        self,
+        ordered: SortedRecords,
+        until: datetime | None,
+        tail: timedelta | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> ReplayRun:
         pipeline = read_pipeline(self.lab)
-        first = floor_minute(event_time(recs[0])) if recs else None
+        first_time, last_time = ordered.first, ordered.last
+        first = floor_minute(first_time) if first_time is not None else None
         start = self.clock.now or first or DEFAULT_START
         if first is not None and first < start:
             self.clock.advance_to(first)  # raises: records older than the clock
         longest = max((a.period // 60 for a in pipeline.alarms), default=5)
-        last = floor_minute(event_time(recs[-1])) if recs else start
+        last = floor_minute(last_time) if last_time is not None else start
         end = until or (last + (tail if tail is not None else timedelta(minutes=longest + 1)))
         end = floor_minute(end)
         if end < start:
@@ -143,13 +176,30 @@ class Emulator:
                 f"until={end.isoformat()} is before the replay's start {start.isoformat()}"
             )
 
-        notes: list[str] = []
-        delivered = select(self.lab, recs, pipeline, notes)
-        keys = deliver_s3(self.lab, delivered, pipeline, notes)
-        stream, shift, written = deliver_logs(self.lab, delivered, pipeline, notes, self._wall)
+        selection = Selection(self.lab, pipeline)
+        notes = selection.notes({cls: s.count for cls, s in ordered.classes.items()})
+        kept = [s for cls, s in ordered.classes.items() if selection.keeps(cls)]
+        acc = DatapointAccumulator(pipeline.filters)
+        keys: list[str] = []
+        stream: str | None = None
+        shift: timedelta | None = timedelta(0)
+        written = 0
+        total = ordered.count
+        if kept:
+            ship = Shipper(self.lab, pipeline, self._wall, key_time(min(s.first for s in kept)),
+                           key_time(max(s.last for s in kept)))
+            for done, (time, message, record) in enumerate(ordered, 1):
+                if selection.keeps(selection_class(record)) and ship.add(time, message, record):
+                    acc.add(LogEvent(time, message, record))
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+            ship.close()
+            notes += ship.s3_notes + ship.log_notes
+            keys, stream, shift, written = ship.keys, ship.stream, ship.shift, ship.written
+        if progress is not None:
+            progress(total, total)
 
-        events = [LogEvent(event_time(r), log_message(r), r) for r in written]
-        points = datapoints(events, pipeline.filters)
+        points = acc.result()
         self._alarms.put_metric_data(points)
         rows, messages = self._alarms.run(
             pipeline.alarms,
@@ -165,8 +215,8 @@ class Emulator:
             datapoints=datapoints_frame(points),
             start=start,
             end=end,
-            records=len(recs),
-            log_events=len(written),
+            records=total,
+            log_events=written,
             log_stream=stream,
             log_files=keys,
             log_time_shift=shift,

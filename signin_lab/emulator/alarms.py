@@ -136,7 +136,7 @@ def _validate(
     return m
 
 
-def evaluate(
+def evaluate(  # noqa: C901 - alarms-and-missing-data.html's rules in the page's order, one branch each
     points: Sequence[tuple[datetime | None, float | None]],
     *,
     threshold: float = 0.0,
@@ -264,10 +264,11 @@ def alarm_state(
 
 # -- reason text --------------------------------------------------------------------------------
 # AWS documents no grammar for StateReason. The ALARM form is AWS's own example (aws-lambda-go's
-# fixture, the aws/aws-lambda-go test fixture cloudwatch-alarm-sns-payload-single-metric.json): "Threshold Crossed: 1 out of the
-# last 1 datapoints [1234.0 (06/03/15 17:43:27)] was greater than the threshold (0.0) (minimum 1
-# datapoint for OK -> ALARM transition)." The OK, INSUFFICIENT_DATA and filled forms follow the
-# same grammar as seen in published alarm notifications; treat them as observed, not documented.
+# fixture, the aws/aws-lambda-go test fixture cloudwatch-alarm-sns-payload-single-metric.json):
+# "Threshold Crossed: 1 out of the last 1 datapoints [1234.0 (06/03/15 17:43:27)] was greater than
+# the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition)." The OK, INSUFFICIENT_DATA
+# and filled forms follow the same grammar as seen in published alarm notifications; treat them as
+# observed, not documented.
 
 
 def format_value(value: float) -> str:

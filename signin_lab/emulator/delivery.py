@@ -51,27 +51,40 @@ class LogFile:
 
 
 def check_records(records: Iterable[Any]) -> list[dict[str, Any]]:
-    """The records as a list, each checked to look like a CloudTrail record.
+    """The records as a list, each checked to look like a CloudTrail record (`check_record`)."""
+    return [check_record(index, record) for index, record in enumerate(records)]
 
-    A record must be an object with `eventTime`, `eventSource` and `eventName`
-    (cloudtrail-event-reference-record-contents.html); anything else is a SigninLabError naming
-    the record's index.
+
+def record_problem(record: Any) -> str | None:
+    """Why `record` is not a CloudTrail record the emulator can replay, or None.
+
+    A record must be an object with `eventTime` (an ISO 8601 time), `eventSource` and
+    `eventName` (cloudtrail-event-reference-record-contents.html).
     """
-    out = []
-    for index, record in enumerate(records):
-        if not isinstance(record, Mapping):
-            raise SigninLabError(
-                f"record {index}: not a CloudTrail record (expected a JSON object, got "
-                f"{type(record).__name__})"
-            )
-        missing = [k for k in ("eventTime", "eventSource", "eventName") if k not in record]
-        if missing:
-            raise SigninLabError(
-                f"record {index}: not a CloudTrail record (no {', '.join(missing)})"
-            )
-        parse_time(record["eventTime"], f"record {index}: eventTime")
-        out.append(dict(record))
-    return out
+    if not isinstance(record, Mapping):
+        return f"not a CloudTrail record (expected a JSON object, got {type(record).__name__})"
+    missing = [k for k in ("eventTime", "eventSource", "eventName") if k not in record]
+    if missing:
+        return f"not a CloudTrail record (no {', '.join(missing)})"
+    try:
+        parse_time(record["eventTime"], "eventTime")
+    except SigninLabError as exc:
+        return str(exc)
+    return None
+
+
+def check_record(index: int, record: Any) -> dict[str, Any]:
+    """A copy of one record, checked (`record_problem`); a SigninLabError names its index."""
+    if not isinstance(record, Mapping):
+        raise SigninLabError(
+            f"record {index}: not a CloudTrail record (expected a JSON object, got "
+            f"{type(record).__name__})"
+        )
+    missing = [k for k in ("eventTime", "eventSource", "eventName") if k not in record]
+    if missing:
+        raise SigninLabError(f"record {index}: not a CloudTrail record (no {', '.join(missing)})")
+    parse_time(record["eventTime"], f"record {index}: eventTime")
+    return dict(record)
 
 
 def event_time(record: Mapping[str, Any]) -> datetime:

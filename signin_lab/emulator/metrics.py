@@ -17,7 +17,6 @@ https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricT
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -122,52 +121,78 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def datapoints(events: Iterable[LogEvent], filters: Sequence[MetricFilter]) -> list[Datapoint]:
-    """The per-minute datapoints the metric filters publish for these log events.
+class DatapointAccumulator:
+    """`datapoints` fed one event at a time, holding only per-minute running statistics
+    (count, sum, minimum, maximum), so a replay of any length keeps flat memory."""
 
-    Matches contribute their metric value; a minute with events but no match gets the default
-    value (when set); a minute with no events gets nothing. Sorted by time, then filter order.
-    """
-    samples: dict[tuple[datetime, int], list[float]] = defaultdict(list)
-    matched: set[tuple[datetime, int]] = set()
-    minutes: set[datetime] = set()
-    literal = [_number(f.metric_value) for f in filters]
-    for event in events:
+    def __init__(self, filters: Sequence[MetricFilter]) -> None:
+        self.filters = tuple(filters)
+        self._literal = [_number(f.metric_value) for f in self.filters]
+        self._stats: dict[tuple[datetime, int], list[float]] = {}  # [count, sum, min, max]
+        self._matched: set[tuple[datetime, int]] = set()
+        self._minutes: set[datetime] = set()
+
+    def add(self, event: LogEvent) -> None:
+        """Run every filter on one log event."""
         minute = floor_minute(event.timestamp)
-        minutes.add(minute)
-        for i, f in enumerate(filters):
+        self._minutes.add(minute)
+        for i, f in enumerate(self.filters):
             if event.record is not None:
                 hit = f.matcher.matches_event(event.record)  # no re-parsing of the JSON record
             else:
                 hit = f.matcher.matches(event.message)
             if not hit:
                 continue
-            matched.add((minute, i))
-            value = literal[i]
+            self._matched.add((minute, i))
+            value = self._literal[i]
             if value is None:
                 value = f.matcher.metric_value(event.message, f.metric_value)
             if value is not None:
-                samples[(minute, i)].append(float(value))
-    out: list[Datapoint] = []
-    for minute in sorted(minutes):
-        for i, f in enumerate(filters):
-            values = samples.get((minute, i))
-            if not values and (minute, i) not in matched and f.default_value is not None:
-                values = [f.default_value]
-            if values:
-                out.append(
-                    Datapoint(
-                        time=minute,
-                        namespace=f.namespace,
-                        metric_name=f.metric_name,
-                        sample_count=float(len(values)),
-                        sum=float(sum(values)),
-                        minimum=min(values),
-                        maximum=max(values),
-                        unit=f.unit,
+                v = float(value)
+                stat = self._stats.get((minute, i))
+                if stat is None:
+                    self._stats[(minute, i)] = [1.0, 0.0 + v, v, v]
+                else:  # the same additions, in the same order, as sum() over the values
+                    stat[0] += 1.0
+                    stat[1] += v
+                    stat[2] = min(stat[2], v)
+                    stat[3] = max(stat[3], v)
+
+    def result(self) -> list[Datapoint]:
+        """The datapoints so far, sorted by time, then filter order."""
+        out: list[Datapoint] = []
+        for minute in sorted(self._minutes):
+            for i, f in enumerate(self.filters):
+                stat = self._stats.get((minute, i))
+                if stat is None and (minute, i) not in self._matched and f.default_value is not None:
+                    d = float(f.default_value)
+                    stat = [1.0, 0.0 + d, f.default_value, f.default_value]
+                if stat is not None:
+                    out.append(
+                        Datapoint(
+                            time=minute,
+                            namespace=f.namespace,
+                            metric_name=f.metric_name,
+                            sample_count=stat[0],
+                            sum=float(stat[1]),
+                            minimum=stat[2],
+                            maximum=stat[3],
+                            unit=f.unit,
+                        )
                     )
-                )
-    return out
+        return out
+
+
+def datapoints(events: Iterable[LogEvent], filters: Sequence[MetricFilter]) -> list[Datapoint]:
+    """The per-minute datapoints the metric filters publish for these log events.
+
+    Matches contribute their metric value; a minute with events but no match gets the default
+    value (when set); a minute with no events gets nothing. Sorted by time, then filter order.
+    """
+    acc = DatapointAccumulator(filters)
+    for event in events:
+        acc.add(event)
+    return acc.result()
 
 
 def aggregate(points: Sequence[Datapoint], statistic: str) -> float | None:

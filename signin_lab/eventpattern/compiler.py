@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,54 +186,88 @@ def _expression(expr: dict[str, Any], path: Path) -> Matcher:
     if not expr:
         raise _fail("Match expression name not found", path, "match_type")
     name, operand = next(iter(expr.items()))
+    build = _OPERATORS.get(name)
+    if build is None:
+        raise _fail(f"Unrecognized match type {name}", (*path, name), "match_type")
+    return build(expr, name, operand, path)
+
+
+def _prefix_suffix(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
     here = (*path, name)
-    if name in ("prefix", "suffix"):
-        cls = Prefix if name == "prefix" else Suffix
-        if isinstance(operand, dict):
-            text = _ignore_case_operand(operand, here, name)
-            _only_key(expr, path)
-            return cls(text, ignore_case=True)
-        if not isinstance(operand, str):
-            raise _fail(f"{name} match pattern must be a string", here, "operand")
+    cls = Prefix if name == "prefix" else Suffix
+    if isinstance(operand, dict):
+        text = _ignore_case_operand(operand, here, name)
         _only_key(expr, path)
-        return cls(operand)
-    if name == "numeric":
-        if not isinstance(operand, list):
-            raise _fail("Value of numeric must be an array.", here, "numeric")
-        numeric = _numeric(operand, here)
-        if len(expr) > 1:
-            raise _fail("Too many elements in numeric expression", path, "numeric")
-        return numeric
-    if name == "anything-but":
-        matcher = _anything_but(operand, here)
-        if len(expr) > 1:
-            raise _fail("Too many elements in numeric expression", path, "match_type")
-        return matcher
-    if name == "exists":
-        if not isinstance(operand, bool):
-            raise _fail("exists match pattern must be either true or false.", here, "operand")
-        _only_key(expr, path)
-        return Exists(operand)
-    if name == "cidr":
-        if not isinstance(operand, str):
-            # event-ruler words this error as for prefix (JsonRuleCompiler, the cidr branch)
-            raise _fail("prefix match pattern must be a string", here, "operand")
-        network = _cidr(operand, here)
-        _only_key(expr, path)
-        return Cidr(network)
-    if name in ("equals-ignore-case", "exactly"):
-        if not isinstance(operand, str):
-            what = "exact" if name == "exactly" else name
-            raise _fail(f"{what} match pattern must be a string", here, "operand")
-        _only_key(expr, path)
-        return EqualsIgnoreCase(operand) if name == "equals-ignore-case" else Exact(operand)
-    if name == "wildcard":
-        if not isinstance(operand, str):
-            raise _fail("wildcard match pattern must be a string", here, "operand")
-        _check_wildcard(operand, here)
-        _only_key(expr, path)
-        return Wildcard(operand)
-    raise _fail(f"Unrecognized match type {name}", here, "match_type")
+        return cls(text, ignore_case=True)
+    if not isinstance(operand, str):
+        raise _fail(f"{name} match pattern must be a string", here, "operand")
+    _only_key(expr, path)
+    return cls(operand)
+
+
+def _numeric_expression(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    here = (*path, name)
+    if not isinstance(operand, list):
+        raise _fail("Value of numeric must be an array.", here, "numeric")
+    numeric = _numeric(operand, here)
+    if len(expr) > 1:
+        raise _fail("Too many elements in numeric expression", path, "numeric")
+    return numeric
+
+
+def _anything_but_expression(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    matcher = _anything_but(operand, (*path, name))
+    if len(expr) > 1:
+        raise _fail("Too many elements in numeric expression", path, "match_type")
+    return matcher
+
+
+def _exists(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    if not isinstance(operand, bool):
+        raise _fail("exists match pattern must be either true or false.", (*path, name), "operand")
+    _only_key(expr, path)
+    return Exists(operand)
+
+
+def _cidr_expression(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    here = (*path, name)
+    if not isinstance(operand, str):
+        # event-ruler words this error as for prefix (JsonRuleCompiler, the cidr branch)
+        raise _fail("prefix match pattern must be a string", here, "operand")
+    network = _cidr(operand, here)
+    _only_key(expr, path)
+    return Cidr(network)
+
+
+def _equals(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    if not isinstance(operand, str):
+        what = "exact" if name == "exactly" else name
+        raise _fail(f"{what} match pattern must be a string", (*path, name), "operand")
+    _only_key(expr, path)
+    return EqualsIgnoreCase(operand) if name == "equals-ignore-case" else Exact(operand)
+
+
+def _wildcard(expr: dict[str, Any], name: str, operand: Any, path: Path) -> Matcher:
+    here = (*path, name)
+    if not isinstance(operand, str):
+        raise _fail("wildcard match pattern must be a string", here, "operand")
+    _check_wildcard(operand, here)
+    _only_key(expr, path)
+    return Wildcard(operand)
+
+
+# Each operator's compiler: (the expression object, operator, operand, path to the object).
+_OPERATORS: dict[str, Callable[[dict[str, Any], str, Any, Path], Matcher]] = {
+    "prefix": _prefix_suffix,
+    "suffix": _prefix_suffix,
+    "numeric": _numeric_expression,
+    "anything-but": _anything_but_expression,
+    "exists": _exists,
+    "cidr": _cidr_expression,
+    "equals-ignore-case": _equals,
+    "exactly": _equals,
+    "wildcard": _wildcard,
+}
 
 
 def _ignore_case_operand(operand: dict[str, Any], path: Path, outer: str) -> str:
@@ -253,13 +288,7 @@ def _numeric(items: list[Any], path: Path) -> Numeric:
     """`[op, n]` or `[">"|">=", n, "<"|"<=", m]`, as event-ruler's processNumericMatchExpression."""
 
     def number(i: int, op: str) -> float:
-        value: Any = items[i] if i < len(items) else None
-        if not is_number(value):
-            name = "equals" if op == "=" else op
-            raise _fail(f"Value of {name} must be numeric", (*path, i), "numeric")
-        if not math.isfinite(value):
-            raise _fail(f"Cannot compare number : {value}", (*path, i), "numeric")
-        return float(value)
+        return _numeric_operand(items, path, i, op)
 
     def end(i: int, message: str = "Too many elements in numeric expression") -> None:
         if len(items) > i:
@@ -282,13 +311,30 @@ def _numeric(items: list[Any], path: Path) -> Numeric:
     low = number(1, op)
     if len(items) == 2:
         return Numeric(low=low, low_open=op == ">")
+    return _numeric_range(items, path, low, op)
+
+
+def _numeric_operand(items: list[Any], path: Path, i: int, op: str) -> float:
+    """The finite number at `items[i]` that follows operator `op`."""
+    value: Any = items[i] if i < len(items) else None
+    if not is_number(value):
+        name = "equals" if op == "=" else op
+        raise _fail(f"Value of {name} must be numeric", (*path, i), "numeric")
+    if not math.isfinite(value):
+        raise _fail(f"Cannot compare number : {value}", (*path, i), "numeric")
+    return float(value)
+
+
+def _numeric_range(items: list[Any], path: Path, low: float, op: str) -> Numeric:
+    """The upper half of `[">"|">=", low, "<"|"<=", high]`: items[2:] and nothing after."""
     top_op = items[2]
     if not isinstance(top_op, str):
         raise _fail(f"Bad value in numeric range: {json.dumps(top_op)}", (*path, 2), "numeric")
     if top_op not in ("<", "<="):
         raise _fail(f"Bad numeric range operator: {top_op}", (*path, 2), "numeric")
-    high = number(3, top_op)
-    end(4, "Too many terms in numeric range expression")
+    high = _numeric_operand(items, path, 3, top_op)
+    if len(items) > 4:
+        raise _fail("Too many terms in numeric range expression", (*path, 4), "numeric")
     if not low < high:
         raise _fail("Bottom must be less than top", path, "numeric")
     return Numeric(low, op == ">", high, top_op == "<")
@@ -315,25 +361,29 @@ def _anything_but(operand: Any, path: Path) -> Matcher:
     items = operand if isinstance(operand, list) else [operand]
     if kind is None:
         return _anything_but_values(items, path, listed=isinstance(operand, list))
-    matchers: list[Matcher] = []
-    for i, item in enumerate(items):
-        here = (*path, i) if isinstance(operand, list) else path
-        if not isinstance(item, str):
-            reason = {
-                "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
-                "number|start|null|boolean is not supported.",
-                "wildcard": "wildcard match pattern must be a string",
-            }.get(kind, "prefix/suffix match pattern must be a string")
-            raise _fail(reason, here, "operand")
-        if kind in ("prefix", "suffix") and not item:
-            raise _fail("Null prefix/suffix not allowed", here, "operand")
-        if kind == "wildcard":
-            _check_wildcard(item, here)
-        matchers.append({
-            "equals-ignore-case": EqualsIgnoreCase, "prefix": Prefix, "suffix": Suffix,
-            "wildcard": Wildcard,
-        }[kind](item))
-    return AnythingButOf(tuple(matchers))
+    return AnythingButOf(tuple(
+        _anything_but_of(kind, item, (*path, i) if isinstance(operand, list) else path)
+        for i, item in enumerate(items)
+    ))
+
+
+def _anything_but_of(kind: str, item: Any, here: Path) -> Matcher:
+    """One value under anything-but's equals-ignore-case, prefix, suffix or wildcard."""
+    if not isinstance(item, str):
+        reason = {
+            "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
+            "number|start|null|boolean is not supported.",
+            "wildcard": "wildcard match pattern must be a string",
+        }.get(kind, "prefix/suffix match pattern must be a string")
+        raise _fail(reason, here, "operand")
+    if kind in ("prefix", "suffix") and not item:
+        raise _fail("Null prefix/suffix not allowed", here, "operand")
+    if kind == "wildcard":
+        _check_wildcard(item, here)
+    return {
+        "equals-ignore-case": EqualsIgnoreCase, "prefix": Prefix, "suffix": Suffix,
+        "wildcard": Wildcard,
+    }[kind](item)
 
 
 def _anything_but_values(items: list[Any], path: Path, *, listed: bool) -> AnythingBut:

@@ -76,21 +76,7 @@ def extract(event: Any, path: str) -> Any:
 
 def check(input_paths_map: dict[str, str], input_template: str) -> bool:
     """Validate an InputTransformer as PutTargets would; True if the template is a JSON object."""
-    if not isinstance(input_paths_map, dict):
-        raise InputTransformerError("InputPathsMap is a map of names to JSON paths", "InputPathsMap")
-    if len(input_paths_map) > MAX_VARIABLES:
-        raise InputTransformerError(
-            f"{len(input_paths_map)} variables; InputPathsMap allows at most {MAX_VARIABLES}",
-            "InputPathsMap")
-    for name, path in input_paths_map.items():
-        where = f"InputPathsMap[{name!r}]"
-        if name in PREDEFINED or name.lower().startswith("aws."):
-            raise InputTransformerError(
-                f"{name!r} is reserved: names cannot start with 'AWS.' and the predefined "
-                f"variables {', '.join(PREDEFINED)} cannot be redefined", where)
-        if not isinstance(path, str):
-            raise InputTransformerError("the JSON path must be a string", where)
-        _steps(path, where)
+    _check_paths_map(input_paths_map)
     if not isinstance(input_template, str) or not 1 <= len(input_template) <= MAX_TEMPLATE:
         raise InputTransformerError(
             f"InputTemplate must be a string of 1 to {MAX_TEMPLATE} characters", "InputTemplate")
@@ -118,6 +104,25 @@ def check(input_paths_map: dict[str, str], input_template: str) -> bool:
             raise InputTransformerError(f"the JSON template is not valid JSON: {msg}",
                                         f"InputTemplate column {pos + 1}") from None
     return is_json
+
+
+def _check_paths_map(input_paths_map: dict[str, str]) -> None:
+    """InputPathsMap: a map of at most MAX_VARIABLES names, none reserved, to valid JSON paths."""
+    if not isinstance(input_paths_map, dict):
+        raise InputTransformerError("InputPathsMap is a map of names to JSON paths", "InputPathsMap")
+    if len(input_paths_map) > MAX_VARIABLES:
+        raise InputTransformerError(
+            f"{len(input_paths_map)} variables; InputPathsMap allows at most {MAX_VARIABLES}",
+            "InputPathsMap")
+    for name, path in input_paths_map.items():
+        where = f"InputPathsMap[{name!r}]"
+        if name in PREDEFINED or name.lower().startswith("aws."):
+            raise InputTransformerError(
+                f"{name!r} is reserved: names cannot start with 'AWS.' and the predefined "
+                f"variables {', '.join(PREDEFINED)} cannot be redefined", where)
+        if not isinstance(path, str):
+            raise InputTransformerError("the JSON path must be a string", where)
+        _steps(path, where)
 
 
 def _is_var(name: str, input_paths_map: dict[str, str]) -> bool:

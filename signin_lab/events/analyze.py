@@ -140,24 +140,74 @@ class Analysis:
         return self.summary.frame()
 
     def to_json(self) -> dict[str, Any]:
-        """The summary, the number of records read and the chart paths, as JSON-ready data."""
+        """The summary, records read, chart paths and every skipped item (file, where, reason)."""
         return {
             "records": self.records,
             **self.summary.to_json(),
             "charts": [str(p) for p in self.charts],
+            "skipped": self.report.skipped_json() if self.report is not None else [],
         }
 
 
+def located_frame(
+    located: Iterable[tuple[str, str, dict[str, Any]]], report: LoadReport, on_error: OnError
+) -> tuple[pd.DataFrame, int]:
+    """(signins_frame, records read) from `(file, where, record)` items (RecordStream.located).
+
+    A ConsoleLogin the kit cannot read (a bad eventTime, no userIdentity.type, ...) raises
+    SigninLabError naming its file and its place in that file, or with on_error="skip" is
+    added to `report.skipped` and left out.
+    """
+    import pandas as pd
+
+    from signin_lab.events.frame import COLUMNS
+    from signin_lab.events.load import Skipped
+    from signin_lab.events.signin import ConsoleLogin, is_console_login
+
+    rows = []
+    count = 0
+    for path, where, record in located:
+        count += 1
+        if not is_console_login(record):
+            continue
+        try:
+            rows.append(ConsoleLogin.parse(record, f"{path}: {where}").row())
+        except SigninLabError as exc:
+            if on_error != "skip":
+                raise
+            reason = str(exc).removeprefix(f"{path}: {where}: ")
+            report.skipped.append(Skipped(path, where, reason, "record"))
+    data: dict[str, Any] = {name: [r[name] for r in rows] for name in COLUMNS}
+    frame = pd.DataFrame(data, columns=list(COLUMNS)).astype(COLUMNS)
+    return frame.sort_values("time", kind="mergesort").reset_index(drop=True), count
+
+
 def run_analyze(
-    paths: Iterable[str | Path], *, out: str | Path, on_error: OnError = "raise"
+    paths: Iterable[str | Path],
+    *,
+    out: str | Path,
+    on_error: OnError = "raise",
+    max_bytes: int | None = None,
+    target: Any = None,
 ) -> Analysis:
     """The `signin-lab analyze` work: summarise the records in `paths`, write the charts to `out`.
 
-    Skipped input is in `result.report` (and, with on_error="skip", one SkippedInputWarning).
+    Errors name the file and the record's place within it; `max_bytes` caps one file's
+    decompressed size (default `load_records`' MAX_BYTES). `target` (a Lab, Target or S3
+    client) reads s3:// paths (see signin_lab.events.sources). Skipped input (including
+    sign-ins whose fields cannot be read, with on_error="skip") is in `result.report`, and one
+    SkippedInputWarning summarises it.
     """
-    from signin_lab.events.load import load_records
+    import warnings
 
-    stream = load_records(*paths, on_error=on_error)
-    frame, summary, records = analyze(stream)
+    from signin_lab.events.load import MAX_BYTES, SkippedInputWarning, load_records
+
+    stream = load_records(*paths, on_error=on_error, max_bytes=max_bytes or MAX_BYTES, target=target)
+    report = stream.report
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedInputWarning)  # one warning below, with everything
+        frame, records = located_frame(stream.located(), report, on_error)
+    if report.skipped:
+        warnings.warn(report.summary(), SkippedInputWarning, stacklevel=2)
     charts = write_charts(frame, out)
-    return Analysis(summary, records, charts, stream.report)
+    return Analysis(summarize(frame), records, charts, report)

@@ -24,7 +24,7 @@ regular expressions (regex) syntax"; conformance case in tests/conformance/regex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -44,8 +44,19 @@ from signin_lab.filterpattern.nodes import Kind
 from signin_lab.filterpattern.parser import MAX_LENGTH, parse
 from signin_lab.filterpattern.prefilter import compile_need, compile_need_bytes, requirements
 from signin_lab.filterpattern.space import compile_space
-from signin_lab.filterpattern.sql import DIALECTS, Dialect, to_sql
 from signin_lab.filterpattern.visitor import Visitor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.filterpattern.sql import Dialect
+
+def __getattr__(name: str) -> Any:
+    """`DIALECTS` and `Dialect`, from signin_lab.filterpattern.sql when first asked for (PEP 562)."""
+    if name in ("DIALECTS", "Dialect"):
+        from signin_lab.filterpattern import sql
+
+        return getattr(sql, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DIALECTS",
@@ -202,45 +213,59 @@ class FilterPattern:
         if not metric_value.startswith("$"):
             raise bad("metricValue is a number or a field ($.name or $name)")
         if self._json_test is not None:
-            if not metric_value.startswith("$."):
-                raise bad("a JSON pattern's metricValue field is written $.name", 2)
-            try:
-                tok = scan_selector(metric_value, 0)
-            except FilterPatternError as exc:
-                raise bad(exc.message, exc.column) from None
-            if tok.end != len(metric_value):
-                raise bad("unexpected text after the selector", tok.end + 1)
-            target = tok.value
-            if target.wildcards:
-                raise bad("a metricValue selector cannot use a wildcard")
-            resolve = _resolver(target.segments)
-            test = self._json_test
-            may_match = self._may_match
-
-            def from_json(message: str) -> float | None:
-                if may_match is not None and not may_match(message):
-                    return None
-                doc = load_json(message)
-                if type(doc) is not dict or not test(doc):
-                    return None
-                return _numeric(next(resolve(doc), _MISSING))
-
-            return from_json
+            return self._json_metric_getter(metric_value, bad)
         if self._extract is not None:
-            name = metric_value[1:]
-            names = {f.name for f in self.tree.fields if isinstance(f, nodes.Field) and f.name}  # type: ignore[union-attr]
-            if not (name in names or (name.isdigit() and name.isascii() and int(name) >= 1)):
-                raise bad(f"{metric_value!r} is not a field of this space-delimited pattern", 2)
-            extract = self._extract
-
-            def from_fields(message: str) -> float | None:
-                values = extract(message)
-                if values is None:
-                    return None
-                return _numeric(values.get(metric_value, _MISSING))
-
-            return from_fields
+            return self._space_metric_getter(metric_value, bad)
         raise bad(f"a {self.kind} pattern has no fields; metricValue must be a number")
+
+    def _json_metric_getter(
+        self, metric_value: str, bad: Callable[..., FilterPatternError]
+    ) -> Callable[[str], float | None]:
+        """metricValue `$.a.b` of a JSON pattern: the number there in each matching event."""
+        if not metric_value.startswith("$."):
+            raise bad("a JSON pattern's metricValue field is written $.name", 2)
+        try:
+            tok = scan_selector(metric_value, 0)
+        except FilterPatternError as exc:
+            raise bad(exc.message, exc.column) from None
+        if tok.end != len(metric_value):
+            raise bad("unexpected text after the selector", tok.end + 1)
+        target = tok.value
+        if target.wildcards:
+            raise bad("a metricValue selector cannot use a wildcard")
+        resolve = _resolver(target.segments)
+        test = self._json_test
+        assert test is not None  # the caller checked: a JSON pattern
+        may_match = self._may_match
+
+        def from_json(message: str) -> float | None:
+            if may_match is not None and not may_match(message):
+                return None
+            doc = load_json(message)
+            if type(doc) is not dict or not test(doc):
+                return None
+            return _numeric(next(resolve(doc), _MISSING))
+
+        return from_json
+
+    def _space_metric_getter(
+        self, metric_value: str, bad: Callable[..., FilterPatternError]
+    ) -> Callable[[str], float | None]:
+        """metricValue `$name` or `$n` of a space-delimited pattern: that field of each matching event."""
+        name = metric_value[1:]
+        names = {f.name for f in self.tree.fields if isinstance(f, nodes.Field) and f.name}  # type: ignore[union-attr]
+        if not (name in names or (name.isdigit() and name.isascii() and int(name) >= 1)):
+            raise bad(f"{metric_value!r} is not a field of this space-delimited pattern", 2)
+        extract = self._extract
+        assert extract is not None  # the caller checked: a space-delimited pattern
+
+        def from_fields(message: str) -> float | None:
+            values = extract(message)
+            if values is None:
+                return None
+            return _numeric(values.get(metric_value, _MISSING))
+
+        return from_fields
 
     def to_sql(self, dialect: Dialect, column: str = "record") -> str:
         """A boolean SQL expression, true exactly when `matches(<the column's text>)` is.
@@ -250,6 +275,8 @@ class FilterPattern:
         the interpreter's meaning raises FilterPatternError(kind="sql") naming it.
         See signin_lab.filterpattern.sql for the rules and the known limits.
         """
+        from signin_lab.filterpattern.sql import to_sql  # imported on first use: scan starts faster
+
         return to_sql(self.tree, self.pattern, dialect, column)
 
     # -- display ----------------------------------------------------------------------------

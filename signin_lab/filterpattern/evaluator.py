@@ -61,26 +61,37 @@ def value_test(op: str, value: nodes.Value) -> Callable[[Any], bool]:
     """
     negate = op == "!="
     if isinstance(value, nodes.Regex):
-        search = value.compiled.search
-
-        def regex_test(v: Any) -> bool:
-            if isinstance(v, bool):
-                v = "true" if v else "false"
-            elif not isinstance(v, str):
-                v = number_text(v)
-            return (search(v) is None) if negate else (search(v) is not None)
-
-        return regex_test
+        return _regex_test(value, negate)
     if isinstance(value, nodes.Text):
+        return _text_test(value, negate)
+    return _number_test(op, value, negate)
 
-        def text_test(v: Any) -> bool:
-            if isinstance(v, bool):
-                v = "true" if v else "false"
-            elif not isinstance(v, str):
-                v = number_text(v)
-            return wildcard_match(v, value) != negate
 
-        return text_test
+def _as_text(v: Any) -> str:
+    """A scalar as the text a text or regex comparison sees: "true"/"false", a number's text."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v if isinstance(v, str) else number_text(v)
+
+
+def _regex_test(value: nodes.Regex, negate: bool) -> Callable[[Any], bool]:
+    search = value.compiled.search
+
+    def regex_test(v: Any) -> bool:
+        v = _as_text(v)
+        return (search(v) is None) if negate else (search(v) is not None)
+
+    return regex_test
+
+
+def _text_test(value: nodes.Text, negate: bool) -> Callable[[Any], bool]:
+    def text_test(v: Any) -> bool:
+        return wildcard_match(_as_text(v), value) != negate
+
+    return text_test
+
+
+def _number_test(op: str, value: nodes.Number, negate: bool) -> Callable[[Any], bool]:
     cmp = _ordering(op)
     literal = value.value
     literal_text = value.text
@@ -134,39 +145,48 @@ def _resolver(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Iterator[A
 def _walker(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Any]:
     """A function from a node to the value at `segments` below it, or _MISSING."""
     if all(isinstance(s, nodes.Key) for s in segments):
-        # Only an object accepts a str subscript among JSON values (a list, a str, a number or
-        # null raises TypeError), so try/except is exact and much faster than type checks.
-        keys = tuple(s.name for s in segments)  # type: ignore[union-attr]
-        if len(keys) == 1:
-            (k1,) = keys
+        return _key_walker(tuple(s.name for s in segments))  # type: ignore[union-attr]
+    return _step_walker(segments)
 
-            def walk1(node: Any) -> Any:
-                try:
-                    return node[k1]
-                except (KeyError, TypeError):
-                    return _MISSING
 
-            return walk1
-        if len(keys) == 2:
-            k1, k2 = keys
+def _key_walker(keys: tuple[str, ...]) -> Callable[[Any], Any]:
+    """`_walker` for object keys only, with unrolled forms for one and two keys (the usual case)."""
+    # Only an object accepts a str subscript among JSON values (a list, a str, a number or
+    # null raises TypeError), so try/except is exact and much faster than type checks.
+    if len(keys) == 1:
+        (k1,) = keys
 
-            def walk2(node: Any) -> Any:
-                try:
-                    return node[k1][k2]
-                except (KeyError, TypeError):
-                    return _MISSING
-
-            return walk2
-
-        def walk_keys(node: Any) -> Any:
+        def walk1(node: Any) -> Any:
             try:
-                for k in keys:
-                    node = node[k]
+                return node[k1]
             except (KeyError, TypeError):
                 return _MISSING
-            return node
 
-        return walk_keys
+        return walk1
+    if len(keys) == 2:
+        k1, k2 = keys
+
+        def walk2(node: Any) -> Any:
+            try:
+                return node[k1][k2]
+            except (KeyError, TypeError):
+                return _MISSING
+
+        return walk2
+
+    def walk_keys(node: Any) -> Any:
+        try:
+            for k in keys:
+                node = node[k]
+        except (KeyError, TypeError):
+            return _MISSING
+        return node
+
+    return walk_keys
+
+
+def _step_walker(segments: tuple[nodes.Segment, ...]) -> Callable[[Any], Any]:
+    """`_walker` for keys and array indexes mixed."""
     # No wildcard is left here: each segment is a Key (a str) or an Index (an int).
     steps: tuple[tuple[bool, Any], ...] = tuple(
         (True, s.name) if isinstance(s, nodes.Key) else (False, cast(nodes.Index, s).index) for s in segments
@@ -198,10 +218,7 @@ def _all(parts: tuple[JsonTest, ...]) -> JsonTest:
         return lambda doc: a(doc) and b(doc) and c(doc)
 
     def every(doc: Any) -> bool:
-        for p in parts:
-            if not p(doc):
-                return False
-        return True
+        return all(p(doc) for p in parts)
 
     return every
 
@@ -212,10 +229,7 @@ def _any(parts: tuple[JsonTest, ...]) -> JsonTest:
         return lambda doc: a(doc) or b(doc)
 
     def some(doc: Any) -> bool:
-        for p in parts:
-            if p(doc):
-                return True
-        return False
+        return any(p(doc) for p in parts)
 
     return some
 
@@ -288,10 +302,9 @@ def _compile_wild_compare(expr: nodes.Compare, nodes_of: Callable[[Any], Iterato
     test = value_test(expr.op, expr.value)
 
     def compare(doc: Any) -> bool:
-        for v in nodes_of(doc):
-            if v is not None and type(v) is not dict and type(v) is not list and test(v):
-                return True
-        return False
+        return any(
+            v is not None and type(v) is not dict and type(v) is not list and test(v) for v in nodes_of(doc)
+        )
 
     return compare
 

@@ -73,6 +73,21 @@ def scan_regex(pattern: str, start: int) -> nodes.Regex:
     source = pattern[start + 1 : end]
     if not source:
         raise error(pattern, start, "empty regex '%%'", "regex_syntax")
+    _check_regex_source(pattern, start, source)
+    try:
+        # re.ASCII: "\w is equivalent to [a-zA-Z_0-9]", "\d ... [0-9]" (FilterAndPatternSyntax).
+        # A regex is a search, not an anchored match: %AUTHORIZED% matches "UNAUTHORIZED".
+        compiled = re.compile(source, re.ASCII)
+    except re.error as exc:
+        pos = start + 1 + (exc.pos if exc.pos is not None else 0)
+        raise error(pattern, pos, f"invalid regex: {exc.msg}", "regex_syntax") from None
+    except (OverflowError, RecursionError):
+        raise error(pattern, start, "regex too large", "regex_syntax") from None
+    return nodes.Regex(source=source, compiled=compiled, start=start)
+
+
+def _check_regex_source(pattern: str, start: int, source: str) -> None:
+    """Only AWS's regex characters, and only its escapes, in the regex `source` opened at `start`."""
     i = 0
     while i < len(source):
         c = source[i]
@@ -100,16 +115,6 @@ def scan_regex(pattern: str, start: int) -> nodes.Regex:
                 "\\xhh and \\ before a symbol)", "regex_character",
             )
         i += 1
-    try:
-        # re.ASCII: "\w is equivalent to [a-zA-Z_0-9]", "\d ... [0-9]" (FilterAndPatternSyntax).
-        # A regex is a search, not an anchored match: %AUTHORIZED% matches "UNAUTHORIZED".
-        compiled = re.compile(source, re.ASCII)
-    except re.error as exc:
-        pos = start + 1 + (exc.pos if exc.pos is not None else 0)
-        raise error(pattern, pos, f"invalid regex: {exc.msg}", "regex_syntax") from None
-    except (OverflowError, RecursionError):
-        raise error(pattern, start, "regex too large", "regex_syntax") from None
-    return nodes.Regex(source=source, compiled=compiled, start=start)
 
 
 # -- JSON and space-delimited expressions -------------------------------------------------
@@ -154,53 +159,64 @@ def scan_selector(pattern: str, start: int) -> Token:
         c = pattern[i]
         if c == ".":
             i += 1
-            if i < n and pattern[i] == "*":
-                segments.append(nodes.AnyKey())
-                i += 1
-            elif i < n and pattern[i] == "[":
+            if i < n and pattern[i] == "[":
                 continue  # `$.['cluster.name']`: the bracket is read on the next turn
-            else:
-                j = i
-                while j < n and pattern[j] in _NAME_CHARS:
-                    j += 1
-                if j == i:
-                    raise error(
-                        pattern, i,
-                        "expected a property name (letters, digits, '-', '_') or '*' after '.'",
-                    )
-                segments.append(nodes.Key(pattern[i:j]))
-                i = j
+            segment, i = _dot_segment(pattern, i)
         elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] == "*":
-                segments.append(nodes.AnyIndex())
-                j += 1
-            elif j < n and pattern[j] in "'\"":
-                close = pattern.find(pattern[j], j + 1)
-                if close < 0:
-                    raise error(pattern, j, "quoted property name is not closed")
-                segments.append(nodes.Key(pattern[j + 1 : close]))
-                j = close + 1
-            else:
-                k = j
-                while k < n and pattern[k].isdigit() and pattern[k].isascii():
-                    k += 1
-                if k == j:
-                    raise error(pattern, j, "expected an array index, '*' or a quoted name after '['")
-                segments.append(nodes.Index(int(pattern[j:k])))
-                j = k
-            if j >= n or pattern[j] != "]":
-                raise error(pattern, j, "expected ']'")
-            i = j + 1
+            segment, i = _bracket_segment(pattern, i)
         else:
             break
+        segments.append(segment)
     if not segments:
         raise error(pattern, start, "a property selector starts with '$.' (for example $.eventName)")
     text = pattern[start:i]
     return Token("selector", nodes.Selector(text, tuple(segments), start), start, i)
 
 
-def tokenize(pattern: str, start: int = 0) -> Iterator[Token]:
+def _dot_segment(pattern: str, i: int) -> tuple[nodes.Segment, int]:
+    """The segment after a `.` (`*` or a name) that starts at `i`, and the offset after it."""
+    n = len(pattern)
+    if i < n and pattern[i] == "*":
+        return nodes.AnyKey(), i + 1
+    j = i
+    while j < n and pattern[j] in _NAME_CHARS:
+        j += 1
+    if j == i:
+        raise error(
+            pattern, i,
+            "expected a property name (letters, digits, '-', '_') or '*' after '.'",
+        )
+    return nodes.Key(pattern[i:j]), j
+
+
+def _bracket_segment(pattern: str, i: int) -> tuple[nodes.Segment, int]:
+    """The `[*]`, `[0]` or `['name']` segment whose `[` is at `i`, and the offset after its `]`."""
+    n = len(pattern)
+    j = i + 1
+    segment: nodes.Segment
+    if j < n and pattern[j] == "*":
+        segment = nodes.AnyIndex()
+        j += 1
+    elif j < n and pattern[j] in "'\"":
+        close = pattern.find(pattern[j], j + 1)
+        if close < 0:
+            raise error(pattern, j, "quoted property name is not closed")
+        segment = nodes.Key(pattern[j + 1 : close])
+        j = close + 1
+    else:
+        k = j
+        while k < n and pattern[k].isdigit() and pattern[k].isascii():
+            k += 1
+        if k == j:
+            raise error(pattern, j, "expected an array index, '*' or a quoted name after '['")
+        segment = nodes.Index(int(pattern[j:k]))
+        j = k
+    if j >= n or pattern[j] != "]":
+        raise error(pattern, j, "expected ']'")
+    return segment, j + 1
+
+
+def tokenize(pattern: str, start: int = 0) -> Iterator[Token]:  # noqa: C901 - one branch per token kind
     """Tokens of a JSON (`{...}`) or space-delimited (`[...]`) pattern, then one `eof`."""
     n = len(pattern)
     i = start

@@ -52,27 +52,33 @@ def compile_space(pattern: nodes.SpacePattern) -> Extractor:
         fields = split_fields(message)
         m = len(fields)
         if len(fixed) == n_items:  # no ellipsis: a one-to-one fit
-            if m != n_items:
-                return None
-            for (_, test), value in zip(fixed, fields):
-                if test is not None and not test(value):
-                    return None
-            positions: list[int] | None = list(range(m))
+            positions: list[int] | None = _one_to_one(fixed, fields)
         else:
             positions = _fit(items, fields) if m >= len(fixed) else None
-            if positions is None:
-                return None
-        assert positions is not None  # both branches above return when nothing fits
+        if positions is None:
+            return None
         names: list[str | None] = [None] * m
-        for (name, _), pos in zip(fixed, positions):
+        for (name, _), pos in zip(fixed, positions, strict=True):
             names[pos] = name
         # Named fields as $name; unnamed ones and those under `...` by position, $1 first.
         return {
             (f"${name}" if name else f"${pos + 1}"): value
-            for pos, (name, value) in enumerate(zip(names, fields))
+            for pos, (name, value) in enumerate(zip(names, fields, strict=True))
         }
 
     return extract
+
+
+def _one_to_one(
+    fixed: list[tuple[str | None, Callable[[str], bool] | None]], fields: list[str]
+) -> list[int] | None:
+    """Field i at position i when there are as many fields as items and each passes its test."""
+    if len(fields) != len(fixed):
+        return None
+    for (_, test), value in zip(fixed, fields, strict=True):
+        if test is not None and not test(value):
+            return None
+    return list(range(len(fields)))
 
 
 def _fit(
@@ -89,12 +95,7 @@ def _fit(
         prev = reach[-1]
         cur: dict[int, int] = {}
         if item is None:
-            starts = sorted(prev)
-            i = 0
-            for k in range(starts[0], m + 1):
-                while i + 1 < len(starts) and starts[i + 1] <= k:
-                    i += 1
-                cur[k] = starts[i]  # the latest start: this `...` absorbs the fewest fields
+            cur = _absorb(prev, m)
         else:
             _, test = item
             for j in prev:
@@ -114,6 +115,18 @@ def _fit(
         k = j
     positions.reverse()
     return positions
+
+
+def _absorb(prev: dict[int, int], m: int) -> dict[int, int]:
+    """A `...` step of `_fit`: each position k reachable from a start, mapped to the latest start."""
+    cur: dict[int, int] = {}
+    starts = sorted(prev)
+    i = 0
+    for k in range(starts[0], m + 1):
+        while i + 1 < len(starts) and starts[i + 1] <= k:
+            i += 1
+        cur[k] = starts[i]  # the latest start: this `...` absorbs the fewest fields
+    return cur
 
 
 def _field_test(expr: nodes.Expr) -> Callable[[str], bool]:

@@ -315,7 +315,9 @@ class SQLCompiler(Visitor[str]):
         return self.t.wild(self.column, head, segs[at], tail, test)
 
     def _leaf(self, target: nodes.Selector, test: Test) -> str:
-        total: Test = lambda v: f"coalesce({test(v)}, FALSE)"
+        def total(v: str) -> str:
+            return f"coalesce({test(v)}, FALSE)"
+
         wild = self._wild(target, total)
         return wild if wild is not None else total(self._value(target))
 

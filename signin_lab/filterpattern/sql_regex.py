@@ -4,10 +4,10 @@ The kit's interpreter runs a `%...%` regex with Python's `re` and `re.ASCII` ("\
 to [a-zA-Z_0-9]", "\\d ... [0-9]": FilterAndPatternSyntax, "Supported regular expressions (regex)
 syntax", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
 RE2 and Java/Joni differ from Python on a few points, so each is written out explicitly here:
-`\\d \\w \\s` and their negations become ASCII classes (RE2's `\\s` lacks \\v), `^` becomes `\\A`,
-`.` becomes `[^\\n]`, `{,n}` becomes `{0,n}`, a `{` that is not a repetition is escaped, and `$` (which Python also lets match before
-a final newline) becomes `\\z` plus a second test on the text without that newline (see
-`RegexSQL`). What cannot be rewritten exactly is a FilterPatternError(kind="sql").
+`\\d \\w \\s` and their negations become ASCII classes (RE2's `\\s` lacks \\v), `^` becomes `\\A`, `.`
+becomes `[^\\n]`, `{,n}` becomes `{0,n}`, a `{` that is not a repetition is escaped, and `$` (which
+Python also lets match before a final newline) becomes `\\z` plus a second test on the text without
+that newline (see `RegexSQL`). What cannot be rewritten exactly is a FilterPatternError(kind="sql").
 """
 
 from __future__ import annotations
@@ -35,6 +35,14 @@ class RegexSQL:
     dollar: bool
 
 
+# Single characters rewritten wherever they stand outside a class and an escape.
+_REWRITES = {
+    "}": "\\}",  # a '}' that closes no repetition is a literal in Python
+    "^": "\\A",  # Joni (Trino) may read '^' as a line start; Python: text start
+    ".": "[^\\n]",  # Java's '.' also stops at \r and \u2028; Python's only at \n
+}
+
+
 def translate(regex: nodes.Regex, pattern: str) -> RegexSQL:
     """The regex as RE2/Trino source with Python's meaning, or FilterPatternError(kind="sql")."""
     src = regex.source
@@ -51,35 +59,13 @@ def translate(regex: nodes.Regex, pattern: str) -> RegexSQL:
     while i < n:
         c = src[i]
         if c == "\\":
-            nxt = src[i + 1]
-            if nxt in _CLASSES:
-                out.append(f"[{_CLASSES[nxt]}]")
-            elif nxt.lower() in _CLASSES:
-                out.append(f"[^{_CLASSES[nxt.lower()]}]")
-            elif nxt == "x":
-                out.append(src[i : i + 4])
-                i += 4
-                continue
-            else:
-                out.append(src[i : i + 2])  # an escaped symbol: literal everywhere
-            i += 2
+            i = _escape(src, i, out)
         elif c == "[":
             i = _char_class(src, i, out, refuse)
         elif c == "{":
-            m = _REPEAT.match(src, i)
-            if m and (m.group(1) or m.group(3)) and (m.group(1) or m.group(2)):
-                low, comma, high = m.group(1) or "0", m.group(2), m.group(3)
-                if int(low) > _MAX_REPEAT or (high and int(high) > _MAX_REPEAT):
-                    raise refuse(i, f"a repetition above {_MAX_REPEAT}")
-                out.append("{" + low + comma + high + "}")
-                i = m.end()
-                if i < n and src[i] == "+":
-                    raise refuse(i, "a possessive quantifier '+'")
-                continue
-            out.append("\\{")  # Python reads a '{' that starts no repetition as a literal
-            i += 1
-        elif c == "}":
-            out.append("\\}")
+            i = _brace(src, i, out, refuse)
+        elif c in _REWRITES:
+            out.append(_REWRITES[c])
             i += 1
         elif c == "$":
             if i + 1 < n and src[i + 1] != "|":
@@ -89,16 +75,41 @@ def translate(regex: nodes.Regex, pattern: str) -> RegexSQL:
             i += 1
         elif c in "*+?" and i + 1 < n and src[i + 1] == "+":
             raise refuse(i + 1, "a possessive quantifier '+'")
-        elif c == "^":
-            out.append("\\A")  # Joni (Trino) may read '^' as a line start; Python: text start
-            i += 1
-        elif c == ".":
-            out.append("[^\\n]")  # Java's '.' also stops at \r and \u2028; Python's only at \n
-            i += 1
         else:
             out.append(c)
             i += 1
     return RegexSQL("".join(out), dollar)
+
+
+def _escape(src: str, i: int, out: list[str]) -> int:
+    """Copy the escape at `i` to `out` (classes as ASCII classes); the offset after it."""
+    nxt = src[i + 1]
+    if nxt in _CLASSES:
+        out.append(f"[{_CLASSES[nxt]}]")
+    elif nxt.lower() in _CLASSES:
+        out.append(f"[^{_CLASSES[nxt.lower()]}]")
+    elif nxt == "x":
+        out.append(src[i : i + 4])
+        return i + 4
+    else:
+        out.append(src[i : i + 2])  # an escaped symbol: literal everywhere
+    return i + 2
+
+
+def _brace(src: str, i: int, out: list[str], refuse) -> int:  # type: ignore[no-untyped-def]
+    """Copy the `{` at `i` to `out`: a repetition as `{low,high}`, else a literal; the offset after."""
+    m = _REPEAT.match(src, i)
+    if m and (m.group(1) or m.group(3)) and (m.group(1) or m.group(2)):
+        low, comma, high = m.group(1) or "0", m.group(2), m.group(3)
+        if int(low) > _MAX_REPEAT or (high and int(high) > _MAX_REPEAT):
+            raise refuse(i, f"a repetition above {_MAX_REPEAT}")
+        out.append("{" + low + comma + high + "}")
+        i = m.end()
+        if i < len(src) and src[i] == "+":
+            raise refuse(i, "a possessive quantifier '+'")
+        return i
+    out.append("\\{")  # Python reads a '{' that starts no repetition as a literal
+    return i + 1
 
 
 def _char_class(src: str, i: int, out: list[str], refuse) -> int:  # type: ignore[no-untyped-def]

@@ -93,26 +93,56 @@ def ensure_bucket(lab: Lab) -> list[Change]:
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": cfg.region}
         if created(lambda: s3.create_bucket(**kwargs)):
             state = "created"
-    updated = []
+    updated = [
+        what
+        for what, ensure in (
+            ("block public access", _ensure_public_access_block),
+            ("default encryption", _ensure_encryption),
+            ("bucket policy", _ensure_bucket_policy),
+        )
+        if ensure(s3, cfg)
+    ]
+    if state == "unchanged" and updated:
+        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, "updated", ", ".join(updated)))
+    else:
+        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, state))  # type: ignore[arg-type]
+    return changes
+
+
+def _ensure_public_access_block(s3: Any, cfg: LabConfig) -> bool:
+    """Block all public access to the bucket; True if it had to be put."""
     try:
         current_block = s3.get_public_access_block(**owned(cfg))["PublicAccessBlockConfiguration"]
     except Exception as exc:
         if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
             raise
         current_block = None
-    if current_block != BLOCK_PUBLIC_ACCESS:
-        s3.put_public_access_block(**owned(cfg), PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
-        updated.append("block public access")
+    if current_block == BLOCK_PUBLIC_ACCESS:
+        return False
+    s3.put_public_access_block(**owned(cfg), PublicAccessBlockConfiguration=BLOCK_PUBLIC_ACCESS)
+    return True
+
+
+def _ensure_encryption(s3: Any, cfg: LabConfig) -> bool:
+    """The bucket's default encryption; True if it had to be put."""
     try:
         current_enc = s3.get_bucket_encryption(**owned(cfg))["ServerSideEncryptionConfiguration"]
-        current_rules = [{"ApplyServerSideEncryptionByDefault": r["ApplyServerSideEncryptionByDefault"]} for r in current_enc["Rules"]]
+        current_rules = [
+            {"ApplyServerSideEncryptionByDefault": r["ApplyServerSideEncryptionByDefault"]}
+            for r in current_enc["Rules"]
+        ]
     except Exception as exc:
         if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
         current_rules = None
-    if current_rules != ENCRYPTION["Rules"]:
-        s3.put_bucket_encryption(**owned(cfg), ServerSideEncryptionConfiguration=ENCRYPTION)
-        updated.append("default encryption")
+    if current_rules == ENCRYPTION["Rules"]:
+        return False
+    s3.put_bucket_encryption(**owned(cfg), ServerSideEncryptionConfiguration=ENCRYPTION)
+    return True
+
+
+def _ensure_bucket_policy(s3: Any, cfg: LabConfig) -> bool:
+    """CloudTrail's bucket policy; True if it had to be put."""
     policy = trail_bucket_policy(cfg)
     try:
         current_policy = json.loads(s3.get_bucket_policy(**owned(cfg))["Policy"])
@@ -120,14 +150,10 @@ def ensure_bucket(lab: Lab) -> list[Change]:
         if not is_not_found(exc):
             raise
         current_policy = None
-    if current_policy != policy:
-        s3.put_bucket_policy(**owned(cfg), Policy=json.dumps(policy))
-        updated.append("bucket policy")
-    if state == "unchanged" and updated:
-        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, "updated", ", ".join(updated)))
-    else:
-        changes.append(Change(SECTION, "S3 bucket", cfg.bucket, state))  # type: ignore[arg-type]
-    return changes
+    if current_policy == policy:
+        return False
+    s3.put_bucket_policy(**owned(cfg), Policy=json.dumps(policy))
+    return True
 
 
 def trail_settings(cfg: LabConfig) -> dict[str, Any]:
@@ -174,7 +200,9 @@ def ensure_trail(lab: Lab) -> list[Change]:
     ct = lab.client("cloudtrail")
     wanted = trail_settings(cfg)
     current = get_trail(lab)
-    if current is None and created(lambda: ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])):
+    if current is None and created(
+        lambda: ct.create_trail(**wanted, TagsList=[{"Key": "signin-lab", "Value": "true"}])
+    ):
         change = Change(SECTION, "trail", cfg.trail_name, "created")
     else:
         current = current or get_trail(lab) or {}  # a racing peer created it: compare with theirs
@@ -186,7 +214,14 @@ def ensure_trail(lab: Lab) -> list[Change]:
             change = Change(SECTION, "trail", cfg.trail_name, "unchanged")
     arn = cfg.trail_arn()  # by ARN: another Region's trail may have the same name
     selectors = ct.get_event_selectors(TrailName=arn).get("EventSelectors") or []
-    normal = [{"ReadWriteType": s.get("ReadWriteType"), "IncludeManagementEvents": s.get("IncludeManagementEvents"), "DataResources": s.get("DataResources", [])} for s in selectors]
+    normal = [
+        {
+            "ReadWriteType": s.get("ReadWriteType"),
+            "IncludeManagementEvents": s.get("IncludeManagementEvents"),
+            "DataResources": s.get("DataResources", []),
+        }
+        for s in selectors
+    ]
     if normal != EVENT_SELECTORS:
         ct.put_event_selectors(TrailName=arn, EventSelectors=EVENT_SELECTORS)
         if change.action == "unchanged":

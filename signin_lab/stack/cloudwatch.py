@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.aws_errors import is_not_found
-from signin_lab.config import Alert
+from signin_lab.config import Alert, alarm_description
 from signin_lab.errors import SigninLabError
 from signin_lab.stack.changes import Change
 from signin_lab.stack.races import created, deleted
@@ -36,7 +36,9 @@ def ensure_log_group(lab: Lab) -> list[Change]:
     logs = lab.client("logs")
     group = _log_group(lab, cfg)
     state = "unchanged"
-    if group is None and created(lambda: logs.create_log_group(logGroupName=cfg.log_group_name, tags={"signin-lab": "true"})):
+    if group is None and created(
+        lambda: logs.create_log_group(logGroupName=cfg.log_group_name, tags={"signin-lab": "true"})
+    ):
         state = "created"
     current = (group or {}).get("retentionInDays")
     if current != cfg.log_retention_days:
@@ -145,8 +147,13 @@ def ensure_metric_filters(lab: Lab) -> list[Change]:
         want = metric_transformation(cfg, alert)
         have = existing.get(alert.filter_name)
         twice = sum(1 for f in listed if f["filterName"] == alert.filter_name) > 1
-        if have and not twice and have.get("filterPattern") == alert.pattern and len(have["metricTransformations"]) == 1 \
-                and _same_transformation(have["metricTransformations"][0], want):
+        if (
+            have
+            and not twice
+            and have.get("filterPattern") == alert.pattern
+            and len(have["metricTransformations"]) == 1
+            and _same_transformation(have["metricTransformations"][0], want)
+        ):
             changes.append(Change(SECTION, "metric filter", alert.filter_name, "unchanged"))
             continue
         if have and lab.target.emulated:
@@ -171,7 +178,7 @@ def alarm_settings(cfg: LabConfig, alert: Alert) -> dict[str, Any]:
     """put_metric_alarm arguments from the alert's own settings (the blog: Sum over 300 s, 1 of 1, > 0)."""
     return {
         "AlarmName": alert.alarm_name,
-        "AlarmDescription": f"Console sign-in alert {alert.key} (signin-lab): pattern {alert.pattern}",
+        "AlarmDescription": alarm_description(alert),
         "ActionsEnabled": True,
         "AlarmActions": [cfg.topic_arn(alert)],
         "OKActions": [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,11 @@ class StackResult:
         """One line: what changed, or that nothing did."""
         if not self.changed:
             return f"{self.operation}: nothing to change ({len(self.changes)} resources checked)"
-        parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "deleted", "kept", "unchanged", "absent") if self.count(a)]
+        parts = [
+            f"{self.count(a)} {a}"
+            for a in ("created", "updated", "deleted", "kept", "unchanged", "absent")
+            if self.count(a)
+        ]
         return f"{self.operation}: " + ", ".join(parts)
 
     def frame(self) -> pd.DataFrame:
@@ -57,22 +62,39 @@ TeardownResult = StackResult
 
 
 def preflight(cfg: LabConfig) -> None:
-    """Check everything AWS would refuse before any call: config values and filter patterns."""
-    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+    """Check everything AWS would refuse before any call: config values and filter patterns.
 
+    `LabConfig.validate` checks what needs no filter-pattern engine (names, limits, settings);
+    each alert's pattern is compiled here, a layer above the configuration, so that a pattern
+    PutMetricFilter would refuse is refused first, with the caret under its column.
+    """
     cfg.validate()
     regexes = 0
     for alert in cfg.alerts:
-        try:
-            fp = FilterPattern(alert.pattern)
-        except FilterPatternError as exc:
+        error, regex = _pattern_check(alert.pattern)
+        if error is not None:  # str(error) shows the pattern with a caret under the column
             raise SigninLabError(
-                f"alert {alert.key!r} (metric filter {alert.filter_name!r}): invalid pattern: {exc}", field="alerts"
-            ) from exc
-        regexes += 1 if getattr(fp, "regex_count", 0) else 0
+                f"LabConfig.alerts[{alert.key!r}].pattern (metric filter {alert.filter_name!r}): "
+                f"invalid pattern: {error}",
+                field="patterns" if alert.key in cfg.patterns else "alerts",
+            ) from error
+        regexes += 1 if regex else 0
     # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
     if regexes > 5:
         raise SigninLabError(f"log group {cfg.log_group_name!r}: {regexes} filter patterns use regex; AWS allows 5")
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_check(pattern: str) -> tuple[Exception | None, bool]:
+    """The FilterPatternError `pattern` raises when compiled (or None), and whether it uses a
+    regex; cached, since a lab re-checks the same patterns on every configure and deploy."""
+    from signin_lab.filterpattern import FilterPattern, FilterPatternError
+
+    try:
+        fp = FilterPattern(pattern)
+    except FilterPatternError as exc:
+        return exc, False
+    return None, bool(getattr(fp, "regex_count", 0))
 
 
 def _run(result: StackResult, step: str, fn: Callable[[], list[Change]]) -> None:

@@ -189,35 +189,52 @@ def alert_pattern(alert: Alert) -> dict[str, Any] | None:
         return None
     if not isinstance(tree, nodes.JsonPattern):
         return None
-    todo: list[Any] = [tree.expr]
-    compares: list[nodes.Compare] = []
-    while todo:
-        expr = todo.pop(0)
-        if isinstance(expr, nodes.And):
-            todo[:0] = list(expr.items)
-        elif isinstance(expr, nodes.Compare) and isinstance(expr.target, nodes.Selector):
-            compares.append(expr)
-        else:
-            return None
+    compares = _conjuncts(tree.expr)
     detail: dict[str, Any] = {}
-    for c in compares:
-        assert isinstance(c.target, nodes.Selector)
-        keys = [seg.name for seg in c.target.segments if isinstance(seg, nodes.Key)]
-        value = _pattern_value(c.op, c.value)
-        if value is None or len(keys) != len(c.target.segments) or not keys:
+    for c in compares or []:
+        if not _add_condition(detail, c):
             return None
-        node = detail
-        for key in keys[:-1]:
-            child = node.setdefault(key, {})
-            if not isinstance(child, dict):
-                return None
-            node = child
-        if keys[-1] in node:
-            return None  # two conditions on one field: not one EventBridge value list
-        node[keys[-1]] = [value]
-    if detail.get("eventName") != [EVENT_NAME]:
+    if compares is None or detail.get("eventName") != [EVENT_NAME]:
         return None
     return {"source": [SOURCE], "detail": detail}
+
+
+def _conjuncts(expr: Any) -> list[Any] | None:
+    """The comparisons on selectors an `&&` chain is made of, in order; None if it holds anything else."""
+    from signin_lab.filterpattern import nodes
+
+    todo: list[Any] = [expr]
+    compares: list[nodes.Compare] = []
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, nodes.And):
+            todo[:0] = list(item.items)
+        elif isinstance(item, nodes.Compare) and isinstance(item.target, nodes.Selector):
+            compares.append(item)
+        else:
+            return None
+    return compares
+
+
+def _add_condition(detail: dict[str, Any], c: Any) -> bool:
+    """Put comparison `c` on a plain field (`$.a.b`) into `detail`; False if it cannot go there."""
+    from signin_lab.filterpattern import nodes
+
+    assert isinstance(c.target, nodes.Selector)
+    keys = [seg.name for seg in c.target.segments if isinstance(seg, nodes.Key)]
+    value = _pattern_value(c.op, c.value)
+    if value is None or len(keys) != len(c.target.segments) or not keys:
+        return False
+    node = detail
+    for key in keys[:-1]:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            return False
+        node = child
+    if keys[-1] in node:
+        return False  # two conditions on one field: not one EventBridge value list
+    node[keys[-1]] = [value]
+    return True
 
 
 def template_for(pattern: dict[str, Any]) -> str:

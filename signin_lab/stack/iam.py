@@ -43,7 +43,9 @@ def current_policy(lab: Lab, config: LabConfig | None = None) -> object | None:
     """The role's inline policy document as IAM has it, or None (no role or no policy)."""
     cfg = config or lab.config
     try:
-        return _doc(lab.client("iam").get_role_policy(RoleName=cfg.role_name, PolicyName=INLINE_POLICY)["PolicyDocument"])
+        return _doc(
+            lab.client("iam").get_role_policy(RoleName=cfg.role_name, PolicyName=INLINE_POLICY)["PolicyDocument"]
+        )
     except Exception as exc:
         if not is_not_found(exc):
             raise

@@ -1,0 +1,445 @@
+"""One CloudTrail file in any format, read with its decompressed size capped.
+
+The formats, their AWS sources and the limits are described in signin_lab.events.load, which
+walks folders, streams records and reports what it skipped; this module reads one file (or one
+S3 object's bytes): gzip or not, a JSON document, JSON lines, a CloudWatch Logs export, the
+console's CSV. Every name here is also importable from signin_lab.events.load.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from signin_lab.errors import SigninLabError
+
+_LINE_SUFFIXES = (".jsonl", ".ndjson", ".log")
+#: The most bytes one file may hold once decompressed (a gzip bomb stops here); configurable
+#: per call with `load_records(..., max_bytes=...)`.
+MAX_BYTES = 1 << 30
+_BOM = b"\xef\xbb\xbf"
+_STEP = 1 << 20  # gzip is inflated at most this many bytes at a time
+#: A CloudWatch Logs S3 export line: `2025-03-03T09:00:00.000Z {...}`.
+_EXPORT_LINE = re.compile(rb"^\d{4}-\d\d-\d\dT[0-9:.]+Z? +(?=\{)")
+_CSV_RECORD_COLUMNS = ("cloudtrailevent",)
+_GZIP_MAGIC = b"\x1f\x8b"
+#: Records a batch from a streamed (line or CSV) file, so memory stays flat.
+_CHUNK = 500
+
+
+class _Bad:
+    """A line, row or embedded record that could not be read: where it is and why."""
+
+    __slots__ = ("reason", "where")
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+
+
+class EventFileError(SigninLabError):
+    """A file, line or record that is not CloudTrail: names the file and where in it."""
+
+    def __init__(self, path: Path | str, where: str | None, reason: str) -> None:
+        self.path = str(path)
+        self.where = where
+        self.reason = reason
+        place = f"{self.path}: {where}" if where else self.path
+        super().__init__(f"{place}: {reason}")
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _too_big(path: str, cap: int) -> EventFileError:
+    return EventFileError(
+        path, None, f"holds more than {cap:,} bytes once decompressed (the cap, max_bytes):"
+        " not read (a gzip bomb, or pass a larger max_bytes)"
+    )
+
+
+def _gunzip(path: str, data: bytes, cap: int) -> bytes:
+    """Decompress gzip data (every member, CRC checked) in bounded steps, stopping at `cap`.
+
+    The last member's trailer (ISIZE, the size modulo 2**32: RFC 1952 section 2.3.1) can only
+    understate a valid file's size; when it is above `cap` the output is counted, not kept, so
+    a gzip bomb costs no memory (the file may also be truncated: inflating tells which).
+    """
+    keep = len(data) < 18 or int.from_bytes(data[-4:], "little") <= cap
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    while True:
+        inflate = zlib.decompressobj(31)
+        chunk = rest
+        try:
+            while chunk:
+                piece = inflate.decompress(chunk, _STEP)
+                total += len(piece)
+                if total > cap:
+                    raise _too_big(path, cap)
+                if keep:
+                    out.append(piece)
+                chunk = inflate.unconsumed_tail
+            while not inflate.eof:  # input all given, output may still be pending
+                piece = inflate.decompress(b"", _STEP)
+                if not piece:
+                    break
+                total += len(piece)
+                if total > cap:
+                    raise _too_big(path, cap)
+                if keep:
+                    out.append(piece)
+        except zlib.error as exc:
+            raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
+        if not inflate.eof:
+            raise EventFileError(path, None, "truncated gzip file (ends before its end marker)")
+        rest = inflate.unused_data
+        if not rest.strip(b"\x00"):  # no further member (zero padding is allowed)
+            return b"".join(out)
+        if rest[:2] != _GZIP_MAGIC:
+            raise EventFileError(path, None, "not a valid gzip file: data after the last member")
+
+
+def _read_all(path: str, cap: int) -> bytes:
+    """The whole file (gunzipped when it is gzip); more than `cap` bytes is an EventFileError."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
+    except OSError as exc:
+        raise EventFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if data[:2] == _GZIP_MAGIC:
+        return _gunzip(path, data, cap)  # the compressed size is at most the decompressed one
+    if len(data) > cap:
+        raise _too_big(path, cap)
+    return data
+
+
+class _Capped(io.RawIOBase):
+    """A gzip stream that raises EventFileError once it has produced more than `cap` bytes."""
+
+    def __init__(self, path: str, inner: io.BufferedIOBase, cap: int) -> None:
+        self._path = path
+        self._inner = inner
+        self._left = cap
+        self._cap = cap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read1(min(len(buffer), self._left + 1))
+        self._left -= len(data)
+        if self._left < 0:
+            raise _too_big(self._path, self._cap)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _open_stream(path: str, cap: int) -> io.BufferedIOBase:
+    """A binary stream of the file's content, gunzipped on the fly (at most `cap` bytes)."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the reader that consumes it
+    except OSError as exc:
+        raise EventFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if raw.peek(2)[:2] == _GZIP_MAGIC:
+        raw.close()
+        inner = gzip.open(path, "rb")  # noqa: SIM115 - owns the file; closed with the stream
+        return io.BufferedReader(_Capped(path, inner, cap))  # type: ignore[arg-type,return-value]
+    return raw
+
+
+def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """("record" | "line" | "row", items, text, pos) for one file; problems raise EventFileError.
+
+    `text` is the decompressed document when its records appear in it verbatim, else None.
+    `pos[0]` is, while streamed items are read, the line or row number of the last one.
+
+    Items are parsed JSON values (checked by the caller) or _Bad markers for lines and rows
+    that could not be read, so one bad line never costs the rest of the file.
+    """
+    name = os.path.basename(path).lower()
+    base = name.removesuffix(".gz")
+    pos = [0]
+    if base.endswith(".csv"):
+        return "row", _read_csv(path, None, pos, cap), None, pos
+    if base.endswith(_LINE_SUFFIXES):
+        return "line", _read_lines(path, None, pos=pos, cap=cap), None, pos
+    if base.endswith(".json"):
+        data = _read_all(path, cap)
+        items, verbatim = _read_document(path, data)
+        return "record", items, data if verbatim else None, pos
+    # No telling suffix (e.g. CloudWatch Logs' S3 export "000000.gz"): look at the first line.
+    stream = _open_stream(path, cap)
+    lines_before = 0
+    try:
+        first = stream.readline(cap + 1)
+        while first and not first.strip():
+            lines_before += 1
+            first = stream.readline(cap + 1)
+    except (EOFError, OSError, zlib.error) as exc:
+        stream.close()
+        raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
+    except EventFileError:
+        stream.close()
+        raise
+    head = first.lstrip().removeprefix(_BOM)
+    if _EXPORT_LINE.match(head) or (head[:1] == b"{" and _is_line_object(head)):
+        pos[0] = lines_before
+        return "line", _read_lines(path, stream, first, pos, cap), None, pos
+    try:
+        rest = stream.read(cap + 1 - len(first))
+    except (EOFError, OSError, zlib.error) as exc:
+        raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
+    finally:
+        stream.close()
+    data = first + rest
+    if len(data) > cap:
+        raise _too_big(path, cap)
+    if head[:1] not in (b"{", b"["):
+        if not data.strip():
+            raise EventFileError(path, None, "empty file: expected CloudTrail JSON")
+        if b"," in head:
+            return "row", _read_csv(path, io.BytesIO(data), pos, cap), None, pos
+        raise EventFileError(path, None, "not JSON (does not start with '{' or '[')")
+    items, verbatim = _read_document(path, data)
+    return "record", items, data if verbatim else None, pos
+
+
+def read_blob(name: str, data: bytes, cap: int = MAX_BYTES) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """`_read_file` for a file already in memory (an S3 object): the same formats, errors and
+    decompression cap (`cap` bytes once gunzipped; `_gunzip` stops a gzip bomb there)."""
+    if data[:2] == _GZIP_MAGIC:
+        data = _gunzip(name, data, cap)
+    elif name.lower().endswith(".gz"):
+        raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
+    elif len(data) > cap:
+        raise _too_big(name, cap)
+    base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    pos = [0]
+    if base.endswith(".csv"):
+        return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
+    if base.endswith(_LINE_SUFFIXES):
+        return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+    body = data.lstrip().removeprefix(_BOM)
+    head = body[:1]
+    if not base.endswith(".json") and head == b"{":
+        first = body.split(b"\n", 1)[0]
+        if _EXPORT_LINE.match(first) or _is_line_object(first):
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+    if not base.endswith(".json") and head and head not in (b"{", b"["):
+        if _EXPORT_LINE.match(body):
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+        if b"," in body.split(b"\n", 1)[0]:
+            return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
+        raise EventFileError(name, None, "not JSON (does not start with '{' or '[')")
+    items, verbatim = _read_document(name, data)
+    return "record", items, data if verbatim else None, pos
+
+
+def _is_line_object(line: bytes) -> bool:
+    """True when `line` alone is a JSON object that is a record or a log event (JSON lines)."""
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(obj, dict) and ("eventTime" in obj or isinstance(obj.get("message"), str))
+
+
+def _read_document(path: str, data: bytes) -> tuple[list[Any], bool]:
+    """(records, whether they appear verbatim in `data`) of one JSON document of a known shape."""
+    data = data.removeprefix(_BOM)  # a UTF-8 byte-order mark, as Windows editors write
+    if not data or data.isspace():
+        raise EventFileError(path, None, "empty file: expected CloudTrail JSON")
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        # A .json file holding one JSON object a line is JSON lines.
+        stripped = data.strip()
+        first = stripped.split(b"\n", 1)[0]
+        if b"\n" in stripped and (_EXPORT_LINE.match(first) or _is_line_object(first)):
+            return list(_read_lines(path, io.BytesIO(data))), False
+        raise EventFileError(path, None, f"invalid JSON: {exc}") from None
+    if isinstance(doc, dict):
+        records = doc.get("Records")
+        if records is not None or "Records" in doc:
+            if not isinstance(records, list):
+                raise EventFileError(
+                    path, None, f'not CloudTrail: "Records" is {_kind(records)}, expected an array'
+                )
+            return records, True
+        if isinstance(doc.get("Events"), list):  # aws cloudtrail lookup-events output
+            events = doc["Events"]
+            return [_embedded(f"record {i}", e, "CloudTrailEvent") for i, e in enumerate(events)], False
+        if isinstance(doc.get("events"), list):  # aws logs filter-log-events output
+            events = doc["events"]
+            return [_embedded(f"record {i}", e, "message") for i, e in enumerate(events)], False
+        if "eventTime" in doc and "eventName" in doc:  # one record, e.g. the console's record view
+            return [doc], True
+        keys = ", ".join(list(doc)[:5]) or "none"
+        raise EventFileError(
+            path, None, f'not CloudTrail: expected {{"Records": [...]}}, found keys {keys}'
+        )
+    if isinstance(doc, list):  # a bare array of records, as json.dump(records) writes
+        return doc, True
+    raise EventFileError(path, None, f"not CloudTrail: the document is {_kind(doc)}")
+
+
+def _embedded(where: str, event: Any, key: str) -> Any:
+    """The record inside a LookupEvents event (CloudTrailEvent) or a log event (message)."""
+    if isinstance(event, dict) and "eventTime" in event:
+        return event
+    if not isinstance(event, dict) or not isinstance(event.get(key), str):
+        return _Bad(where, f'expected an object with a "{key}" string, got {_kind(event)}')
+    try:
+        return orjson.loads(event[key])
+    except orjson.JSONDecodeError as exc:
+        return _Bad(where, f'"{key}" is not valid JSON: {exc}')
+
+
+def _read_lines(
+    path: str,
+    stream: io.BufferedIOBase | None,
+    first: bytes = b"",
+    pos: list[int] | None = None,
+    cap: int = MAX_BYTES,
+) -> Iterator[Any]:
+    """JSON lines: records, CloudWatch Logs events with a "message", or S3 export lines.
+
+    `stream` None: the file is opened here, when iteration starts, and closed when it ends.
+    `pos[0]` holds the number of the line last read.
+    """
+    n = pos[0] if pos else 0
+    if pos is None:
+        pos = [0]
+    if stream is None:
+        stream = _open_stream(path, cap)
+    try:
+        lines: Iterable[bytes] = stream
+        if first:
+            lines = _chain_first(first, stream)
+        try:
+            for line in lines:
+                n += 1
+                pos[0] = n
+                line = line.strip()
+                if line.startswith(_BOM):  # a byte-order mark opening the file
+                    line = line[3:]
+                if not line:
+                    continue
+                m = _EXPORT_LINE.match(line)
+                if m:
+                    line = line[m.end():]
+                try:
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    yield _Bad(f"line {n}", f"invalid JSON: {exc}")
+                    continue
+                if type(obj) is dict and "eventTime" not in obj and isinstance(obj.get("message"), str):
+                    obj = _embedded(f"line {n}", obj, "message")
+                if type(obj) is not dict or type(obj.get("eventTime")) is not str:
+                    reason = (
+                        "record has no eventTime string"
+                        if isinstance(obj, dict)
+                        else f"expected a JSON object, got {_kind(obj)}"
+                    )
+                    obj = obj if type(obj) is _Bad else _Bad(f"line {n}", reason)
+                yield obj
+        except EOFError:
+            raise EventFileError(
+                path, f"after line {n}", "truncated gzip file: the lines after it are lost"
+            ) from None
+        except (OSError, zlib.error) as exc:
+            raise EventFileError(path, f"after line {n}", f"invalid gzip data: {exc}") from None
+    finally:
+        stream.close()
+
+
+def _chain_first(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _read_csv(
+    path: str, stream: io.BufferedIOBase | None, pos: list[int] | None = None, cap: int = MAX_BYTES
+) -> Iterator[Any]:
+    """The console's CSV download: each record is the JSON in the "CloudTrail event" column.
+
+    `stream` None: the file is opened here, when iteration starts, and closed when it ends.
+    """
+    import csv
+
+    if pos is None:
+        pos = [0]
+    if stream is None:
+        stream = _open_stream(path, cap)
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # records can be > 128 KB
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
+    reader = csv.reader(text)
+    try:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise EventFileError(path, None, "empty CSV file") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise EventFileError(path, None, f"not CSV text: {exc}") from None
+        except (EOFError, OSError, zlib.error) as exc:
+            raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
+        norm = [h.replace(" ", "").replace("_", "").lower() for h in header]
+        col = next((i for i, h in enumerate(norm) if h in _CSV_RECORD_COLUMNS), None)
+        if col is None:
+            shown = ", ".join(repr(h) for h in header[:6])
+            raise EventFileError(
+                path, None,
+                f'not a CloudTrail event-history CSV: no "CloudTrail event" column (columns: {shown})',
+            )
+        row_no = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise EventFileError(path, f"line {reader.line_num}", f"bad CSV: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise EventFileError(path, f"after row {row_no}", f"not UTF-8 text: {exc}") from None
+            except EOFError:
+                raise EventFileError(
+                    path, f"after row {row_no}", "truncated gzip file: the rows after it are lost"
+                ) from None
+            except (OSError, zlib.error) as exc:
+                raise EventFileError(path, f"after row {row_no}", f"invalid gzip data: {exc}") from None
+            row_no += 1
+            pos[0] = row_no
+            if not any(cell.strip() for cell in row):
+                continue
+            where = f"row {row_no} (line {reader.line_num})"
+            if col >= len(row) or not row[col].strip():
+                yield _Bad(where, 'empty "CloudTrail event" column')
+                continue
+            try:
+                obj = orjson.loads(row[col])
+            except orjson.JSONDecodeError as exc:
+                yield _Bad(where, f'"CloudTrail event" is not valid JSON: {exc}')
+                continue
+            if type(obj) is not dict or type(obj.get("eventTime")) is not str:
+                obj = _Bad(where, "record has no eventTime string" if isinstance(obj, dict)
+                           else f"expected a JSON object, got {_kind(obj)}")
+            yield obj
+    finally:
+        text.close()
