@@ -276,6 +276,13 @@ def test_notebook_ends_with_key_takeaways(number: str) -> None:
     assert any(c.cell_type == "markdown" and c.source.startswith("## Key takeaways") for c in cells[-2:])
 
 
+def test_course_recap_links_every_later_notebook() -> None:
+    """Notebook 09's course recap ('Where to go next') links every notebook numbered after 09."""
+    recap = next(c.source for c in _notebook("09").cells if c.source.startswith("## Key takeaways: the course"))
+    later = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name[:2] > "09")
+    assert (True, []) == (bool(later), [name for name in later if f"]({name})" not in recap])
+
+
 def test_overview_shows_the_exam_map() -> None:
     """Notebook 00 displays quiz.exam_map()."""
     assert any("quiz.exam_map()" in c.source for c in _notebook("00").cells if c.cell_type == "code")
