@@ -17,7 +17,7 @@ from signin_lab.quiz import render as quiz_render
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN_EXAMS = {"DVA-C02", "SOA-C03", "SAA-C03", "SCS-C03"}
-COURSE = [f"{n:02d}" for n in range(10)]
+COURSE = sorted(p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 DATA = resources.files("signin_lab").joinpath("data")
 FILES = sorted(p.name for p in DATA.iterdir() if re.fullmatch(r"quiz_\d\d\.json", p.name))
 RAW = [(f, q) for f in FILES for q in json.loads(DATA.joinpath(f).read_text())["questions"]]
@@ -33,8 +33,19 @@ def _notebook(number: str) -> nbformat.NotebookNode:
 
 
 def test_every_course_notebook_has_questions() -> None:
-    """Notebooks 00 to 09 each have a question file."""
-    assert COURSE == [name[:2] for name in quiz.notebooks()][:10]
+    """Every numbered notebook has a question file, and every question file a notebook."""
+    assert COURSE == [name[:2] for name in quiz.notebooks()]
+
+
+def test_question_files_name_their_notebook() -> None:
+    """Each quiz_NN.json names the notebook file NN_*.ipynb that exists in notebooks/."""
+    stems = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert set(quiz.notebooks()) <= stems
+
+
+def test_the_eventbridge_notebook_is_in_the_course() -> None:
+    """Notebook 11 (the EventBridge design) is among the notebooks with exam practice."""
+    assert "11_eventbridge" in quiz.notebooks()
 
 
 @pytest.mark.parametrize("number", COURSE)
@@ -213,6 +224,12 @@ def test_wrong_verdict_folds_the_right_answer() -> None:
 # -- the exam map -----------------------------------------------------------------------------
 
 
+def test_exam_map_includes_the_eventbridge_notebook() -> None:
+    """The exam map's 11_eventbridge row lists the SCS-C03 domains its questions cite."""
+    cited = sorted({e.objective for q in quiz.load("11") for e in q.exams if e.code == "SCS-C03"})
+    assert ", ".join(f"D{o}" for o in cited) == quiz.exam_map().frame().loc["11_eventbridge", "SCS-C03"]
+
+
 def test_exam_map_has_a_row_per_notebook() -> None:
     """The map's rows are the notebooks with questions, in course order."""
     assert list(quiz.notebooks()) == list(quiz.exam_map().frame().index)
@@ -257,6 +274,13 @@ def test_notebook_ends_with_key_takeaways(number: str) -> None:
     """A '## Key takeaways' markdown cell is among the last two cells."""
     cells = _notebook(number).cells
     assert any(c.cell_type == "markdown" and c.source.startswith("## Key takeaways") for c in cells[-2:])
+
+
+def test_course_recap_links_every_later_notebook() -> None:
+    """Notebook 09's course recap ('Where to go next') links every notebook numbered after 09."""
+    recap = next(c.source for c in _notebook("09").cells if c.source.startswith("## Key takeaways: the course"))
+    later = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name[:2] > "09")
+    assert (True, []) == (bool(later), [name for name in later if f"]({name})" not in recap])
 
 
 def test_overview_shows_the_exam_map() -> None:
@@ -331,3 +355,61 @@ def test_single_region_trail_misses_41_of_44_sample_sign_ins(lab: Lab) -> None:
                for e in page["events"]]
     signins = sum(r["eventName"] == "ConsoleLogin" for r in records)
     assert (44, 3) == (signins, sum(r["eventName"] == "ConsoleLogin" for r in arrived))
+
+
+# -- notebook 11's answers hold in the kit's EventBridge emulation ----------------------------
+
+SPELLINGS = ("AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail")
+
+
+def _root_sign_in_event(detail_type: str) -> dict:
+    from datetime import UTC, datetime
+
+    from signin_lab import eventpattern
+    from signin_lab.events.samples import console_login
+
+    record = console_login("success", "root", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    return eventpattern.envelope(record, detail_type=detail_type)
+
+
+def _matches_by_spelling_11_1() -> dict[str, tuple[bool, ...]]:
+    from signin_lab import eventpattern
+
+    return {o.letter: tuple(eventpattern.test(json.loads(o.text.strip("`")), _root_sign_in_event(d)) for d in SPELLINGS)
+            for o in quiz.load("11").question("11-1").options}
+
+
+def test_11_1_spellings_are_the_kits() -> None:
+    """The two detail-type spellings in 11-1 are the kit's event and guide spellings."""
+    from signin_lab import eventpattern
+
+    assert SPELLINGS == (eventpattern.CONSOLE_SIGNIN_DETAIL_TYPE, eventpattern.CONSOLE_SIGNIN_DETAIL_TYPE_GUIDE)
+
+
+def test_11_1_answer_matches_a_root_sign_in_under_either_spelling() -> None:
+    """11-1's right pattern matches a root sign-in whichever detail-type spelling the event carries."""
+    letter = quiz.load("11").question("11-1").answer
+    assert (True, True) == _matches_by_spelling_11_1()[letter]
+
+
+def test_11_1_distractors_miss_or_depend_on_one_spelling() -> None:
+    """11-1's wrong patterns: ignore-case matches only the guide's spelling; the other two match nothing."""
+    matches = _matches_by_spelling_11_1()
+    del matches[quiz.load("11").question("11-1").answer]
+    assert {"A": (False, True), "B": (False, False), "D": (False, False)} == matches
+
+
+def test_11_3_answer_paths_fill_the_sentence() -> None:
+    """11-3's right answer: its three JSON paths, in an input template, give user, IP and MFA."""
+    from datetime import UTC, datetime
+
+    from signin_lab import eventpattern
+    from signin_lab.events.samples import console_login
+
+    q = quiz.load("11").question("11-3")
+    paths = re.findall(r"\$\.[A-Za-z.]+", q.option(q.answer).text)
+    record = console_login("success", "iam", datetime(2025, 3, 3, 9, 0, tzinfo=UTC), user_name="alice",
+                           mfa=True, source_ip="198.51.100.7", region="us-east-1")
+    text = eventpattern.transform(dict(zip(["user", "ip", "mfa"], paths, strict=True)),
+                                  '"<user> signed in from <ip>; MFA used: <mfa>"', eventpattern.envelope(record))
+    assert '"alice signed in from 198.51.100.7; MFA used: Yes"' == text
