@@ -108,7 +108,9 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
         conds = sorted({u for ok, unknown, _ in verdicts if ok for u in unknown})
         return ctx.f(rule_id, "AT RISK", read + f"{service} may publish if {', '.join(conds)} hold (not evaluated)")
     if verdicts:
-        return ctx.f(rule_id, "BROKEN", read + f"statements for {service} do not cover {source_arn} in account {account}")
+        return ctx.f(
+            rule_id, "BROKEN", read + f"statements for {service} do not cover {source_arn} in account {account}"
+        )
     return ctx.f(rule_id, "BROKEN", read + f"no statement lets {service} SNS:Publish")
 
 
@@ -153,7 +155,9 @@ def subscription_links(ctx: Context, subscriptions: list[dict[str, Any]] | ReadE
     have = {(s["Protocol"], s["Endpoint"]): s for s in subscriptions}
     out: list[Finding] = []
     if not subscriptions:
-        return [ctx.f("subscription.exists", "BROKEN", f"sns ListSubscriptionsByTopic {ctx.topic_arn}: no subscription")]
+        return [
+            ctx.f("subscription.exists", "BROKEN", f"sns ListSubscriptionsByTopic {ctx.topic_arn}: no subscription")
+        ]
     for protocol, endpoint in want:
         if (protocol, endpoint) not in have:
             names = {**ctx.names, "protocol": protocol, "endpoint": endpoint}
@@ -186,9 +190,14 @@ def _sandbox(reader: Reader, key: str, number: str, region: str, names: dict[str
         return finding("sms.sandbox", key, "OK", "sns GetSMSSandboxAccountStatus: IsInSandbox=False", **names)
     numbers = reader.pages("sns", "list_sms_sandbox_phone_numbers", "PhoneNumbers", region=region)
     if isinstance(numbers, ReadError):
-        return finding("sms.sandbox", key, "UNKNOWN", f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; {numbers}", **names)
+        return finding(
+            "sms.sandbox", key, "UNKNOWN", f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; {numbers}", **names
+        )
     status = next((n.get("Status") for n in numbers if n.get("PhoneNumber") == number), None)
-    read = f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; ListSMSSandboxPhoneNumbers: {number} {status or 'not listed'}"
+    read = (
+        f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; ListSMSSandboxPhoneNumbers: {number} "
+        f"{status or 'not listed'}"
+    )
     if status == "Verified":
         return finding("sms.sandbox", key, "AT RISK", f"{read}: only verified numbers receive SMS", **names)
     return finding("sms.sandbox", key, "BROKEN", read, **names)

@@ -26,6 +26,7 @@ pattern's anchor literal is in it; it is checked to be one balanced JSON object 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -236,10 +237,8 @@ def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2, cap: 
     finally:
         stop.set()
         while thread.is_alive():  # unblock a pending put, then let the thread end
-            try:
+            with contextlib.suppress(queue.Empty):
                 ahead.get(timeout=0.05)
-            except queue.Empty:
-                pass
         thread.join()
 
 

@@ -148,7 +148,9 @@ def console_login(
     if outcome not in OUTCOMES:
         raise SigninLabError(f"outcome={outcome!r}: expected {' or '.join(map(repr, OUTCOMES))}", field="outcome")
     if user_type not in USER_TYPES:
-        raise SigninLabError(f"user_type={user_type!r}: expected {' or '.join(map(repr, USER_TYPES))}", field="user_type")
+        raise SigninLabError(
+            f"user_type={user_type!r}: expected {' or '.join(map(repr, USER_TYPES))}", field="user_type"
+        )
     if unknown_user and (user_type != "iam" or outcome != "failure"):
         raise SigninLabError("unknown_user=True only applies to a failed IAM user sign-in")
     _check_account(account_id)

@@ -58,8 +58,9 @@ def walk_paths(paths: Iterable[str | Path], *, strict: bool) -> Found:
     `strict`: a folder that cannot be listed, or a file that cannot be examined, raises
     SigninLabError naming it; otherwise it is recorded in `.problems`. A path that does not
     exist is always an error; a non-regular file (FIFO, device) is never opened: named
-    explicitly with `strict` it raises, otherwise (e.g. met in a folder) it is in `.problems`. Hidden folders (.git) are not entered; hidden files, digest
-    files and files without an event suffix are listed as ignored.
+    explicitly with `strict` it raises, otherwise (e.g. met in a folder) it is in `.problems`.
+    Hidden folders (.git) are not entered; hidden files, digest files and files without an event
+    suffix are listed as ignored.
     """
     found = Found()
     seen_files: set[str] = set()
