@@ -106,6 +106,28 @@ _DAY = re.compile(r"^\d{4}/\d\d/\d\d$")
 _TABLE = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
+def _check_accounts(org_id: str | None, accounts: tuple[str, ...]) -> None:
+    """--org-id and --account: at least one 12-digit account, several only with an organisation."""
+    if org_id is not None and not _ORG.match(org_id):
+        raise SigninLabError(f"--org-id {org_id!r}: expected o- and 10-32 lowercase letters or digits")
+    for account in accounts:
+        if not _ACCOUNT.match(account):
+            raise SigninLabError(f"--account {account!r}: expected 12 digits")
+    if not accounts:
+        raise SigninLabError("--account: name at least one account whose logs the table reads")
+    if org_id is None and len(accounts) > 1:
+        raise SigninLabError("--account: several accounts need --org-id (an organisation trail)")
+
+
+def _check_regions(regions: tuple[str, ...]) -> None:
+    """--regions: at least one, each a Region name."""
+    if not regions:
+        raise SigninLabError("--regions: name at least one Region whose logs the table reads")
+    for region in regions:
+        if not _REGION.match(region):
+            raise SigninLabError(f"--regions {region!r}: not a Region name")
+
+
 @dataclass(frozen=True)
 class ArchiveTable:
     """Where a CloudTrail archive is and how Athena should see it (validated on creation)."""
@@ -121,20 +143,8 @@ class ArchiveTable:
     def __post_init__(self) -> None:
         if not _BUCKET.match(self.bucket):
             raise SigninLabError(f"--bucket {self.bucket!r}: not an S3 bucket name")
-        if self.org_id is not None and not _ORG.match(self.org_id):
-            raise SigninLabError(f"--org-id {self.org_id!r}: expected o- and 10-32 lowercase letters or digits")
-        for account in self.accounts:
-            if not _ACCOUNT.match(account):
-                raise SigninLabError(f"--account {account!r}: expected 12 digits")
-        if not self.accounts:
-            raise SigninLabError("--account: name at least one account whose logs the table reads")
-        if self.org_id is None and len(self.accounts) > 1:
-            raise SigninLabError("--account: several accounts need --org-id (an organisation trail)")
-        if not self.regions:
-            raise SigninLabError("--regions: name at least one Region whose logs the table reads")
-        for region in self.regions:
-            if not _REGION.match(region):
-                raise SigninLabError(f"--regions {region!r}: not a Region name")
+        _check_accounts(self.org_id, self.accounts)
+        _check_regions(self.regions)
         if not _DAY.match(self.start):
             raise SigninLabError(f"--start {self.start!r}: expected YYYY/MM/DD")
         if not _TABLE.match(self.table):
@@ -282,36 +292,53 @@ def run_query(
             ResultConfiguration={"OutputLocation": output},
         )
         query_id = started["QueryExecutionId"]
-        t0 = time.monotonic()
-        while True:
-            status = client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-            state = status["State"]
-            if on_progress is not None:
-                on_progress(state, time.monotonic() - t0)
-            if state == "SUCCEEDED":
-                break
-            if state in ("FAILED", "CANCELLED"):
-                reason = status.get("StateChangeReason") or state.lower()
-                raise SigninLabError(f"Athena query {query_id} {state.lower()}: {reason}")
-            sleep(poll)
-        columns: list[str] = []
-        rows: list[list[str | None]] = []
-        first = True
-        for page in client.get_paginator("get_query_results").paginate(QueryExecutionId=query_id):
-            result = page["ResultSet"]
-            if not columns:
-                columns = [c["Name"] for c in result.get("ResultSetMetadata", {}).get("ColumnInfo", [])]
-            for row in result.get("Rows", []):
-                values = [d.get("VarCharValue") for d in row.get("Data", [])]
-                if first and values == columns:  # Athena repeats the header as the first row
-                    first = False
-                    continue
-                first = False
-                rows.append(values)
+        _wait(client, query_id, on_progress, poll, sleep)
+        columns, rows = _results(client, query_id)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise SigninLabError(f"Athena ({workgroup}): {error.get('Code', '')}: {error.get('Message', exc)}") from None
     return AthenaResult(query_id, columns, rows)
+
+
+def _wait(
+    client: Any,
+    query_id: str,
+    on_progress: Callable[[str, float], None] | None,
+    poll: float,
+    sleep: Callable[[float], None],
+) -> None:
+    """GetQueryExecution every `poll` seconds until the query succeeds; FAILED or CANCELLED raise."""
+    t0 = time.monotonic()
+    while True:
+        status = client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        state = status["State"]
+        if on_progress is not None:
+            on_progress(state, time.monotonic() - t0)
+        if state == "SUCCEEDED":
+            return
+        if state in ("FAILED", "CANCELLED"):
+            reason = status.get("StateChangeReason") or state.lower()
+            raise SigninLabError(f"Athena query {query_id} {state.lower()}: {reason}")
+        sleep(poll)
+
+
+def _results(client: Any, query_id: str) -> tuple[list[str], list[list[str | None]]]:
+    """(columns, rows) of a finished query, every GetQueryResults page read (header row dropped)."""
+    columns: list[str] = []
+    rows: list[list[str | None]] = []
+    first = True
+    for page in client.get_paginator("get_query_results").paginate(QueryExecutionId=query_id):
+        result = page["ResultSet"]
+        if not columns:
+            columns = [c["Name"] for c in result.get("ResultSetMetadata", {}).get("ColumnInfo", [])]
+        for row in result.get("Rows", []):
+            values = [d.get("VarCharValue") for d in row.get("Data", [])]
+            if first and values == columns:  # Athena repeats the header as the first row
+                first = False
+                continue
+            first = False
+            rows.append(values)
+    return columns, rows
 
 
 def parse_regions(values: Iterable[str]) -> tuple[str, ...]:

@@ -185,7 +185,10 @@ def test_serve_prints_how_to_connect(monkeypatch: pytest.MonkeyPatch,
 def test_scan_bad_target_for_s3_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     """scan's --target reads s3:// URLs (issue 11): an unknown target is one line, exit 2."""
     code, _, err = run(["scan", "s3://bucket", "--target", "x"], capsys)
-    assert (2, "signin-lab: error: --target: target 'x': expected 'moto', an http(s)://host:port moto server URL, or 'aws'\n") == (code, err)
+    assert (
+        2,
+        "signin-lab: error: --target: target 'x': expected 'moto', an http(s)://host:port moto server URL, or 'aws'\n",
+    ) == (code, err)
 
 
 @pytest.mark.parametrize(
@@ -231,7 +234,9 @@ def test_closed_stdout_is_no_traceback() -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full (a disk that is always full)")
-@pytest.mark.parametrize("args", [["cost"], ["cost", "--format", "json"], ["scan", "data/sample_events", "--format", "json"]])
+@pytest.mark.parametrize(
+    "args", [["cost"], ["cost", "--format", "json"], ["scan", "data/sample_events", "--format", "json"]]
+)
 def test_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
     """Output that cannot be written (a full disk) is one line on stderr and exit 2, not a traceback."""
     import subprocess

@@ -119,7 +119,10 @@ def test_single_region_trail_breaks_root_alerts(deployed: Lab) -> None:
     """A single-Region trail outside us-east-1 never records root sign-ins: BROKEN for root alerts."""
     deployed.client("cloudtrail").update_trail(Name=TRAIL, IsMultiRegionTrail=False)
     d = doctor(deployed)
-    assert ("trail.multi-region", "AT RISK") == (d.headline("success-root").id, _status(d, "success-iam", "trail.multi-region"))
+    assert ("trail.multi-region", "AT RISK") == (
+        d.headline("success-root").id,
+        _status(d, "success-iam", "trail.multi-region"),
+    )
 
 
 def test_stopped_trail_is_broken(deployed: Lab) -> None:
@@ -168,8 +171,16 @@ def test_role_policy_removed_is_broken(deployed: Lab) -> None:
 
 def test_role_policy_for_another_log_group_is_broken(deployed: Lab) -> None:
     """A role allowed to write only to another log group's streams cannot deliver here."""
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-              "Resource": f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:other-group:log-stream:*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:other-group:log-stream:*",
+            }
+        ],
+    }
     deployed.client("iam").put_role_policy(RoleName=ROLE, PolicyName=INLINE_POLICY, PolicyDocument=json.dumps(policy))
     assert "BROKEN" == _status(doctor(deployed), "failure-iam", "delivery.role")
 
@@ -191,7 +202,9 @@ def test_days_old_newest_event_is_at_risk(deployed: Lab) -> None:
     stream = f"{ACCOUNT}_CloudTrail_eu-west-1_1"
     logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
     three_days_ago = int((time.time() - 3 * 86400) * 1000)
-    logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=stream, logEvents=[{"timestamp": three_days_ago, "message": "{}"}])
+    logs.put_log_events(
+        logGroupName=LOG_GROUP, logStreamName=stream, logEvents=[{"timestamp": three_days_ago, "message": "{}"}]
+    )
     finding = doctor(deployed, now=datetime.now(UTC)).finding("failure-iam", "log-group.recent-events")
     assert ("AT RISK", True) == (finding.status, "3.0 days" in finding.read)
 
@@ -222,15 +235,21 @@ def test_blogs_lowercase_root_pattern_is_broken(deployed: Lab) -> None:
 
 def test_pattern_on_a_missing_field_is_broken(deployed: Lab) -> None:
     """A comparison on a field the record lacks is false: the finding says the field is not there."""
-    _replace_filter(deployed, "failure-iam", '{ ($.eventName = "ConsoleLogin") && ($.responseElements.Login = "Failure") }')
+    _replace_filter(
+        deployed, "failure-iam", '{ ($.eventName = "ConsoleLogin") && ($.responseElements.Login = "Failure") }'
+    )
     head = doctor(deployed).headline("failure-iam")
     assert ("filter.pattern-matches", True) == (head.id, "no field $.responseElements.Login" in head.read)
 
 
 def test_pattern_missing_some_records_is_at_risk(deployed: Lab) -> None:
     """A pattern that catches only wrong-password failures misses the unknown-user one: AT RISK."""
-    _replace_filter(deployed, "failure-iam", '{ ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") '
-                    '&& ($.userIdentity.type = "IAMUser") }')
+    _replace_filter(
+        deployed,
+        "failure-iam",
+        '{ ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") '
+        '&& ($.userIdentity.type = "IAMUser") }',
+    )
     assert "AT RISK" == _status(doctor(deployed), "failure-iam", "filter.pattern-matches")
 
 
@@ -240,8 +259,12 @@ def test_users_records_are_tested_too(deployed: Lab) -> None:
 
     record = samples.console_login("success", "root", datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
     record["userIdentity"]["type"] = "Root"
-    _replace_filter(deployed, "success-root", '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") '
-                    f'&& ($.responseElements.ConsoleLogin = "Success") && ($.sourceIPAddress != "{record["sourceIPAddress"]}") }}')
+    _replace_filter(
+        deployed,
+        "success-root",
+        '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") '
+        f'&& ($.responseElements.ConsoleLogin = "Success") && ($.sourceIPAddress != "{record["sourceIPAddress"]}") }}',
+    )
     finding = doctor(deployed, alert="success-root", records=[record]).finding("success-root", "filter.pattern-matches")
     assert ("AT RISK", True) == (finding.status, "your record #1" in finding.read)
 
@@ -301,8 +324,10 @@ def test_disabled_alarm_actions_are_broken(deployed: Lab) -> None:
     """An alarm with actions disabled changes state and publishes nothing."""
     deployed.client("cloudwatch").disable_alarm_actions(AlarmNames=["signin-console-success-root"])
     head = doctor(deployed).headline("success-root")
-    assert ("alarm.actions-enabled", "aws cloudwatch enable-alarm-actions --alarm-names signin-console-success-root") == (
-        head.id, head.cli)
+    assert (
+        "alarm.actions-enabled",
+        "aws cloudwatch enable-alarm-actions --alarm-names signin-console-success-root",
+    ) == (head.id, head.cli)
 
 
 def test_alarm_without_topic_is_broken(deployed: Lab) -> None:
@@ -343,7 +368,9 @@ def test_deleted_topic_is_broken(deployed: Lab) -> None:
 def test_kms_key_without_cloudwatch_grant_is_broken(deployed: Lab) -> None:
     """A customer managed key whose default policy names only the account: CloudWatch cannot encrypt."""
     key = deployed.client("kms").create_key(Description="topic key")["KeyMetadata"]["KeyId"]
-    deployed.client("sns").set_topic_attributes(TopicArn=_topic("success-root"), AttributeName="KmsMasterKeyId", AttributeValue=key)
+    deployed.client("sns").set_topic_attributes(
+        TopicArn=_topic("success-root"), AttributeName="KmsMasterKeyId", AttributeValue=key
+    )
     head = doctor(deployed).headline("success-root")
     assert ("topic.kms-key", True) == (head.id, "kms:GenerateDataKey, kms:Decrypt" in head.read)
 
@@ -355,7 +382,9 @@ def test_kms_key_granting_cloudwatch_is_ok(deployed: Lab) -> None:
         {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
          "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}]}
     key = deployed.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
-    deployed.client("sns").set_topic_attributes(TopicArn=_topic("success-root"), AttributeName="KmsMasterKeyId", AttributeValue=key)
+    deployed.client("sns").set_topic_attributes(
+        TopicArn=_topic("success-root"), AttributeName="KmsMasterKeyId", AttributeValue=key
+    )
     assert "OK" == _status(doctor(deployed), "success-root", "topic.kms-key")
 
 
@@ -432,7 +461,9 @@ def test_every_rule_cites_an_aws_page() -> None:
 
 def test_topic_policy_deny_for_cloudwatch_is_broken(deployed: Lab) -> None:
     """An explicit Deny on SNS:Publish for CloudWatch overrides the kit's Allow statement."""
-    doc = json.loads(deployed.client("sns").get_topic_attributes(TopicArn=_topic("failure-iam"))["Attributes"]["Policy"])
+    doc = json.loads(
+        deployed.client("sns").get_topic_attributes(TopicArn=_topic("failure-iam"))["Attributes"]["Policy"]
+    )
     deny = {"Sid": "NoServices", "Effect": "Deny", "Principal": {"Service": "cloudwatch.amazonaws.com"},
             "Action": "SNS:Publish", "Resource": _topic("failure-iam")}
     _set_policy(deployed, "failure-iam", [*doc["Statement"], deny])

@@ -43,7 +43,9 @@ def test_doctor_makes_only_read_calls(lab: Lab, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(lab.target, "client", client)
     doctor(lab)
     assert [] == [op for op, _ in calls if not op.startswith(READ_ONLY)]
-    assert {"DescribeTrails", "GetKeyPolicy", "ListTargetsByRule", "GetRole", "GetSMSAttributes"} <= {op for op, _ in calls}
+    assert {"DescribeTrails", "GetKeyPolicy", "ListTargetsByRule", "GetRole", "GetSMSAttributes"} <= {
+        op for op, _ in calls
+    }
 
 
 def test_doctor_reads_rules_in_every_signin_region(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,7 +110,10 @@ def test_cli_broken_alert_exits_one_with_headline(server_lab: Lab, moto_server: 
     server_lab.client("cloudwatch").disable_alarm_actions(AlarmNames=["signin-console-success-root"])
     rc, out, _ = _run(capsys, "--target", moto_server.url, "--alert", "success-root")
     lines = out.splitlines()  # the in-test moto server prints its own notes to stdout too
-    assert (1, "success-root: BROKEN at action: alarm.actions-enabled") == (rc, next(x for x in lines if x.startswith("success-root")))
+    assert (1, "success-root: BROKEN at action: alarm.actions-enabled") == (
+        rc,
+        next(x for x in lines if x.startswith("success-root")),
+    )
     assert "  fix (cli): aws cloudwatch enable-alarm-actions --alarm-names signin-console-success-root" in lines
 
 

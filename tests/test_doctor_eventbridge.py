@@ -86,7 +86,10 @@ def test_deleted_forwarding_rule_is_broken(eb: Lab) -> None:
     events.delete_rule(Name=name)
     d = doctor(eb)
     head = d.headline("eventbridge:success-iam")
-    assert ("eventbridge.forward-rule", True) == (head.id if head else None, "(eu-north-1)" in (head.read if head else ""))
+    assert ("eventbridge.forward-rule", True) == (
+        head.id if head else None,
+        "(eu-north-1)" in (head.read if head else ""),
+    )
 
 
 def test_deleted_forwarding_rule_outside_us_east_1_leaves_root_alerts_ok(eb: Lab) -> None:
@@ -179,9 +182,20 @@ def test_central_rule_without_target_is_broken(eb: Lab) -> None:
 def test_topic_policy_without_events_principal_is_broken(eb: Lab) -> None:
     """A topic policy letting only CloudWatch publish shuts EventBridge out: eventbridge.topic-policy."""
     arn = plan(eb.config).topic_arn("success-root")
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                                                      "Action": "sns:Publish", "Resource": arn}]}
-    eb.client("sns", CENTRAL).set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": arn,
+            }
+        ],
+    }
+    eb.client("sns", CENTRAL).set_topic_attributes(
+        TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
     assert "eventbridge.topic-policy" == doctor(eb).headline("eventbridge:success-root").id  # type: ignore[union-attr]
 
 
@@ -193,7 +207,9 @@ def test_topic_policy_conditioned_on_another_rule_is_broken(eb: Lab) -> None:
     policy = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": arn,
         "Condition": {"ArnEquals": {"aws:SourceArn": other}}}]}
-    eb.client("sns", CENTRAL).set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    eb.client("sns", CENTRAL).set_topic_attributes(
+        TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
     assert "BROKEN" == _status(doctor(eb), "success-root", "eventbridge.topic-policy")
 
 
@@ -234,9 +250,20 @@ def test_central_rule_under_another_name_is_found(eb: Lab) -> None:
     events.put_rule(Name="my-root-signins", EventPattern=json.dumps(kit.pattern))
     events.put_targets(Rule="my-root-signins", Targets=[target])
     arn = plan(eb.config).topic_arn("success-root")
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-                                                      "Action": "sns:Publish", "Resource": arn}]}
-    eb.client("sns", CENTRAL).set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": arn,
+            }
+        ],
+    }
+    eb.client("sns", CENTRAL).set_topic_attributes(
+        TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
     d = doctor(eb, alert="success-root")
     assert (None, "events ListRules (eu-west-1) my-root-signins") == (
         d.headline("eventbridge:success-root"), d.finding("eventbridge:success-root", "eventbridge.rule-exists").read)

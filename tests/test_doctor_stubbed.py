@@ -73,7 +73,9 @@ def _queue_settings(lab: StubLab, *, sandbox: bool, verified: str | None = None,
     if sandbox:
         numbers = [{"PhoneNumber": NUMBER, "Status": verified}] if verified else []
         sns.add_response("list_sms_sandbox_phone_numbers", {"PhoneNumbers": numbers}, {})
-    sns.add_response("get_sms_attributes", {"attributes": {"MonthlySpendLimit": limit}}, {"attributes": ["MonthlySpendLimit"]})
+    sns.add_response(
+        "get_sms_attributes", {"attributes": {"MonthlySpendLimit": limit}}, {"attributes": ["MonthlySpendLimit"]}
+    )
     v2 = lab.stub("pinpoint-sms-voice-v2")
     ids = [{"SenderIdArn": "arn:aws:sms-voice:eu-west-1:123456789012:sender-id/SIGNIN/GB", "SenderId": "SIGNIN",
             "IsoCountryCode": "GB", "MessageTypes": ["TRANSACTIONAL"], "MonthlyLeasingPrice": "0.00",
@@ -120,14 +122,20 @@ def test_pending_email_subscription_is_broken(stub_lab: StubLab) -> None:
                "Endpoint": "you@example.com", "TopicArn": arn}
     stub_lab.stub("sns").add_response("list_subscriptions_by_topic", {"Subscriptions": [pending]}, {"TopicArn": arn})
     reader = Reader(stub_lab)  # type: ignore[arg-type]
-    ctx = Context(reader, CONFIG, alert, [], datetime(2026, 1, 1, tzinfo=UTC), names=names_for(CONFIG, alert), topic_arn=arn)
+    ctx = Context(
+        reader, CONFIG, alert, [], datetime(2026, 1, 1, tzinfo=UTC), names=names_for(CONFIG, alert), topic_arn=arn
+    )
     subs = reader.pages("sns", "list_subscriptions_by_topic", "Subscriptions", TopicArn=arn)
     [finding] = subscription_links(ctx, subs)
-    assert ("subscription.confirmed", "BROKEN", True) == (finding.id, finding.status, "PendingConfirmation" in finding.read)
+    assert ("subscription.confirmed", "BROKEN", True) == (
+        finding.id,
+        finding.status,
+        "PendingConfirmation" in finding.read,
+    )
 
 
 def _pattern_finding(lab: StubLab, pattern: str, aws_matches: list[int]) -> Any:
-    """filter.pattern-matches for success-root on a stubbed real account whose TestMetricFilter matches `aws_matches`."""
+    """filter.pattern-matches for success-root on a stubbed real account whose TestMetricFilter matches aws_matches."""
     from signin_lab.doctor.chain import filter_links
     from signin_lab.doctor.patterns import documented_samples, intent
 
@@ -138,12 +146,25 @@ def _pattern_finding(lab: StubLab, pattern: str, aws_matches: list[int]) -> Any:
     name = alert.filter_name
     t = {"metricName": name, "metricNamespace": "CloudTrailMetrics", "metricValue": "1", "defaultValue": 0.0}
     logs = lab.stub("logs")
-    logs.add_response("describe_metric_filters", {"metricFilters": [
-        {"filterName": name, "filterPattern": pattern, "metricTransformations": [t], "logGroupName": CONFIG.log_group_name}]},
-        {"logGroupName": CONFIG.log_group_name})
-    logs.add_response("test_metric_filter", {"matches": [{"eventNumber": i + 1, "eventMessage": messages[i], "extractedValues": {}}
-                                                          for i in aws_matches]},
-                      {"filterPattern": pattern, "logEventMessages": messages})
+    logs.add_response(
+        "describe_metric_filters",
+        {
+            "metricFilters": [
+                {
+                    "filterName": name,
+                    "filterPattern": pattern,
+                    "metricTransformations": [t],
+                    "logGroupName": CONFIG.log_group_name,
+                }
+            ]
+        },
+        {"logGroupName": CONFIG.log_group_name},
+    )
+    logs.add_response(
+        "test_metric_filter",
+        {"matches": [{"eventNumber": i + 1, "eventMessage": messages[i], "extractedValues": {}} for i in aws_matches]},
+        {"filterPattern": pattern, "logEventMessages": messages},
+    )
     ctx = Context(Reader(lab), CONFIG, alert, samples, datetime(2026, 1, 1, tzinfo=UTC), names=names_for(CONFIG, alert))  # type: ignore[arg-type]
     return filter_links(ctx)[1]
 

@@ -41,7 +41,9 @@ def report_skipped(report: LoadReport) -> None:
 @on_error_option
 @click.option("--engine", type=click.Choice(["python", "duckdb"]), default="python", show_default=True,
               help="python: processes (--jobs); duckdb: SQL over the files, its own threads.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes for the python engine [default: cores].")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Processes for the python engine [default: cores]."
+)
 @click.option("--since", default=None, help="First day to read, YYYY-MM-DD (by the files' place in the layout).")
 @click.option("--until", default=None, help="Last day to read, YYYY-MM-DD, inclusive.")
 @click.option("--region", "regions", multiple=True, help="Only this Region's folders (repeatable).")

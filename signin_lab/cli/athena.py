@@ -22,7 +22,9 @@ def athena() -> None:
 @click.option("--prefix", default="", help="The trail's S3 key prefix, if it has one.")
 @click.option("--org-id", default=None, help="An organisation trail's id (o-...): adds account and Region partitions.")
 @click.option("--account", "accounts", multiple=True, help="Account(s) to read (repeatable) [default: the target's].")
-@click.option("--regions", "regions", multiple=True, help="Region(s), repeatable or comma-separated [default: --region].")
+@click.option(
+    "--regions", "regions", multiple=True, help="Region(s), repeatable or comma-separated [default: --region]."
+)
 @click.option("--start", default="2020/01/01", show_default=True, help="First day the table projects, YYYY/MM/DD.")
 @click.option("--table", default="cloudtrail_logs_pp", show_default=True, help="Table name.")
 @target_options

@@ -109,7 +109,9 @@ def _blog_links(ctx: Any) -> list[Finding]:
     found += topic
     if attrs is not None and ctx.topic_arn:
         region = ctx.topic_arn.split(":")[3]
-        subs = reader.pages("sns", "list_subscriptions_by_topic", "Subscriptions", region=region, TopicArn=ctx.topic_arn)
+        subs = reader.pages(
+            "sns", "list_subscriptions_by_topic", "Subscriptions", region=region, TopicArn=ctx.topic_arn
+        )
         found += sns.subscription_links(ctx, subs)
         if isinstance(subs, list):
             for s in subs:

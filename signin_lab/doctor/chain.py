@@ -89,12 +89,18 @@ def log_group_links(ctx: Context) -> list[Finding]:
     newest = max((s.get("lastEventTimestamp") or 0 for s in streams.get("logStreams", [])), default=0)
     if not newest:
         if not r.lab.target.emulated:
-            return [*out, ctx.f("log-group.recent-events", "AT RISK", "logs DescribeLogStreams: no event has ever arrived")]
+            return [
+                *out,
+                ctx.f("log-group.recent-events", "AT RISK", "logs DescribeLogStreams: no event has ever arrived"),
+            ]
         return [*out, ctx.f("log-group.recent-events", "UNKNOWN", "logs DescribeLogStreams: no event yet; "
                             "moto's trail delivers nothing (lab.replay or lab.drill puts records here)")]
     when = datetime.fromtimestamp(newest / 1000, tz=UTC)
     age = max(ctx.now - when, timedelta(0))  # a clock behind the target's counts as "just now"
-    read = f"logs DescribeLogStreams: newest event {when:%Y-%m-%d %H:%M} UTC, {_age(age)} before {ctx.now:%Y-%m-%d %H:%M} UTC"
+    read = (
+        f"logs DescribeLogStreams: newest event {when:%Y-%m-%d %H:%M} UTC, {_age(age)} before "
+        f"{ctx.now:%Y-%m-%d %H:%M} UTC"
+    )
     return [*out, ctx.f("log-group.recent-events", "AT RISK" if age > STALE_AFTER else "OK", read)]
 
 
@@ -145,8 +151,12 @@ def _ask_aws(ctx: Context, pattern: str, verdict: PatternVerdict) -> PatternVerd
     matched = {m.get("eventMessage") for m in got.get("matches", [])}
     aws = tuple(m in matched for m in messages)
     if aws == verdict.hits[: len(sample)]:
-        return PatternVerdict(verdict.status, f"{verdict.read}; logs TestMetricFilter agrees", verdict.kind, verdict.hits)
-    read = f"{verdict.read}; but logs TestMetricFilter matches {sum(aws)} of the first {len(sample)}: AWS's answer is used"
+        return PatternVerdict(
+            verdict.status, f"{verdict.read}; logs TestMetricFilter agrees", verdict.kind, verdict.hits
+        )
+    read = (
+        f"{verdict.read}; but logs TestMetricFilter matches {sum(aws)} of the first {len(sample)}: AWS's answer is used"
+    )
     return PatternVerdict(status_for(sum(aws), len(sample)), read, verdict.kind, aws)
 
 
@@ -163,15 +173,24 @@ def metric_links(ctx: Context) -> list[Finding]:
     if t is None or alarm is None:
         return []
     if alarm.get("Metrics"):
-        return [ctx.f("metric.matches-alarm", "UNKNOWN", "cloudwatch DescribeAlarms: a metric-math alarm (not followed)")]
+        return [
+            ctx.f("metric.matches-alarm", "UNKNOWN", "cloudwatch DescribeAlarms: a metric-math alarm (not followed)")
+        ]
     want = (t["metricNamespace"], t["metricName"], sorted((t.get("dimensions") or {}).items()))
-    have = (alarm.get("Namespace"), alarm.get("MetricName"), sorted((d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])))
+    have = (
+        alarm.get("Namespace"),
+        alarm.get("MetricName"),
+        sorted((d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])),
+    )
     read = (f"filter emits {want[1]!s} in {want[0]!s}; cloudwatch DescribeAlarms {alarm['AlarmName']}: "
             f"watches {have[1]} in {have[0]}" + (f" with dimensions {have[2]}" if have[2] else ""))
     out = [ctx.f("metric.matches-alarm", "OK" if want == have else "BROKEN", read)]
     treat = alarm.get("TreatMissingData", "missing")
     has_default = t.get("defaultValue") is not None
-    read = f"logs DescribeMetricFilters: defaultValue={t.get('defaultValue')}; cloudwatch DescribeAlarms: TreatMissingData={treat}"
+    read = (
+        f"logs DescribeMetricFilters: defaultValue={t.get('defaultValue')}; cloudwatch DescribeAlarms: "
+        f"TreatMissingData={treat}"
+    )
     risky = not has_default and treat == "missing"
     out.append(ctx.f("metric.default-value", "AT RISK" if risky else "OK",
                      read + (": the alarm sits in INSUFFICIENT_DATA between sign-ins" if risky else "")))
@@ -189,16 +208,30 @@ def alarm_links(ctx: Context, other_regions: list[str]) -> list[Finding]:
     if not alarms:
         t = _transformation(ctx)
         if t is not None:
-            found = r.call("cloudwatch", "describe_alarms_for_metric", MetricName=t["metricName"], Namespace=t["metricNamespace"])
+            found = r.call(
+                "cloudwatch", "describe_alarms_for_metric", MetricName=t["metricName"], Namespace=t["metricNamespace"]
+            )
             alarms = [] if isinstance(found, ReadError) else found.get("MetricAlarms", [])
     if not alarms:
         for region in other_regions:
             elsewhere = r.call("cloudwatch", "describe_alarms", region=region, AlarmNames=[alert.alarm_name])
             if not isinstance(elsewhere, ReadError) and elsewhere.get("MetricAlarms"):
-                return [ctx.f("alarm.region", "BROKEN", f"cloudwatch DescribeAlarms: {alert.alarm_name} is in {region}, "
-                              f"but the metric filter emits in {cfg.region}")]
-        return [ctx.f("alarm.exists", "BROKEN", f"cloudwatch DescribeAlarms ({cfg.region}): no alarm {alert.alarm_name} "
-                      f"and none on {alert.namespace or cfg.metric_namespace} / {alert.metric_name}")]
+                return [
+                    ctx.f(
+                        "alarm.region",
+                        "BROKEN",
+                        f"cloudwatch DescribeAlarms: {alert.alarm_name} is in {region}, "
+                        f"but the metric filter emits in {cfg.region}",
+                    )
+                ]
+        return [
+            ctx.f(
+                "alarm.exists",
+                "BROKEN",
+                f"cloudwatch DescribeAlarms ({cfg.region}): no alarm {alert.alarm_name} "
+                f"and none on {alert.namespace or cfg.metric_namespace} / {alert.metric_name}",
+            )
+        ]
     ctx.alarm = alarms[0]
     ctx.names["alarm"] = ctx.alarm["AlarmName"]
     out = [ctx.f("alarm.exists", "OK", f"cloudwatch DescribeAlarms ({cfg.region}): {ctx.alarm['AlarmName']}, "
@@ -220,9 +253,13 @@ def _threshold(ctx: Context) -> Finding:
     n = int(a.get("EvaluationPeriods", 1))
     values: list[float | None] = [default] * (n - 1) + [value]
     state = alarm_state(
-        values, threshold=float(a.get("Threshold", 0)), comparison_operator=a.get("ComparisonOperator", "GreaterThanThreshold"),
-        evaluation_periods=n, datapoints_to_alarm=a.get("DatapointsToAlarm"),
-        treat_missing_data=a.get("TreatMissingData", "missing"), current_state="OK",
+        values,
+        threshold=float(a.get("Threshold", 0)),
+        comparison_operator=a.get("ComparisonOperator", "GreaterThanThreshold"),
+        evaluation_periods=n,
+        datapoints_to_alarm=a.get("DatapointsToAlarm"),
+        treat_missing_data=a.get("TreatMissingData", "missing"),
+        current_state="OK",
     )
     read = (f"cloudwatch DescribeAlarms: {a.get('Statistic')} {a.get('ComparisonOperator')} {a.get('Threshold')}, "
             f"{a.get('DatapointsToAlarm') or n} of {n}; one sign-in (value {value:g}) -> {state}")
@@ -235,7 +272,13 @@ def action_links(ctx: Context) -> list[Finding]:
     if a is None:
         return []
     enabled = bool(a.get("ActionsEnabled"))
-    out = [ctx.f("alarm.actions-enabled", "OK" if enabled else "BROKEN", f"cloudwatch DescribeAlarms: ActionsEnabled={enabled}")]
+    out = [
+        ctx.f(
+            "alarm.actions-enabled",
+            "OK" if enabled else "BROKEN",
+            f"cloudwatch DescribeAlarms: ActionsEnabled={enabled}",
+        )
+    ]
     topics = [x for x in a.get("AlarmActions", []) if str(x).startswith("arn:aws:sns:")]
     want = ctx.cfg.topic_arn(ctx.alert)
     read = f"cloudwatch DescribeAlarms: AlarmActions={a.get('AlarmActions', [])}"

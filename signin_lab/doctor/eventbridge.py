@@ -70,7 +70,9 @@ def eventbridge_links(ctx: Context) -> list[Finding]:
     return sorted(out, key=lambda f: EVENTBRIDGE_LINKS.index(f.link))
 
 
-def _choose(ctx: Context, rules: list[tuple[dict[str, Any], dict[str, Any]]], name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _choose(
+    ctx: Context, rules: list[tuple[dict[str, Any], dict[str, Any]]], name: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The plan's rule by name, else the sign-in rule that matches most records of the alert's kind."""
     named = [r for r in rules if r[0]["Name"] == name]
     if named:
@@ -84,7 +86,13 @@ def _choose(ctx: Context, rules: list[tuple[dict[str, Any], dict[str, Any]]], na
 
 def _central_links(ctx: Context, key: str, name: str, topic_arn: str) -> list[Finding]:
     central = ctx.cfg.region
-    names = {**ctx.names, "rule": name, "region": central, "topic_arn": topic_arn, "topic": topic_arn.rsplit(":", 1)[-1]}
+    names = {
+        **ctx.names,
+        "rule": name,
+        "region": central,
+        "topic_arn": topic_arn,
+        "topic": topic_arn.rsplit(":", 1)[-1],
+    }
     rules = signin_rules(ctx, central)
     if isinstance(rules, ReadError):
         return [finding("eventbridge.rule-exists", key, "UNKNOWN", f"{rules} (the target cannot tell)", **names)]
@@ -97,8 +105,12 @@ def _central_links(ctx: Context, key: str, name: str, topic_arn: str) -> list[Fi
     where = f"events ListRules ({central}) {rule['Name']}"
     state = rule.get("State", "ENABLED")
     records = kind_records(ctx)
-    out = [finding("eventbridge.rule-exists", key, "OK", where, **names),
-           finding("eventbridge.rule-enabled", key, "OK" if enabled(state) else "BROKEN", f"{where}: State={state}", **names)]
+    out = [
+        finding("eventbridge.rule-exists", key, "OK", where, **names),
+        finding(
+            "eventbridge.rule-enabled", key, "OK" if enabled(state) else "BROKEN", f"{where}: State={state}", **names
+        ),
+    ]
     out += pattern_findings(key, "rule", f"{where} pattern", pattern_hits(pattern, records), len(records), names)
     got = targets(ctx, central, rule["Name"])
     if isinstance(got, ReadError):
@@ -116,17 +128,26 @@ def _central_links(ctx: Context, key: str, name: str, topic_arn: str) -> list[Fi
     return out + [replace(f, alert=key) for f in _topic_links(sub, rule["Arn"])]
 
 
-def _transformer(key: str, rule: dict[str, Any], target: dict[str, Any], records: list[Any], names: dict[str, str]) -> Finding:
+def _transformer(
+    key: str, rule: dict[str, Any], target: dict[str, Any], records: list[Any], names: dict[str, str]
+) -> Finding:
     """eventbridge.input-transformer: present, accepted, and giving a non-empty message."""
     from signin_lab import eventpattern
 
     t = target.get("InputTransformer")
     if not t:
-        return finding("eventbridge.input-transformer", key, "AT RISK",
-                       f"events ListTargetsByRule: {target['Id']} has no InputTransformer: the whole event is sent", **names)
+        return finding(
+            "eventbridge.input-transformer",
+            key,
+            "AT RISK",
+            f"events ListTargetsByRule: {target['Id']} has no InputTransformer: the whole event is sent",
+            **names,
+        )
     paths, template = t.get("InputPathsMap") or {}, t.get("InputTemplate", "")
     if not records:
-        return finding("eventbridge.input-transformer", key, "UNKNOWN", "no documented sign-in of this kind to run it on", **names)
+        return finding(
+            "eventbridge.input-transformer", key, "UNKNOWN", "no documented sign-in of this kind to run it on", **names
+        )
     event = eventpattern.envelope(records[0].record)
     try:
         text = eventpattern.transform(paths, template, event, rule_name=rule["Name"], rule_arn=rule["Arn"])

@@ -134,7 +134,9 @@ def forward_links(ctx: Context, key: str, region: str, bus_arn: str) -> list[Fin
     out += pattern_findings(key, "forward", f"{where} pattern", pattern_hits(pattern, records), len(records), names)
     read = f"events ListTargetsByRule ({region}) {rule['Name']}: {target['Arn']}, RoleArn={target.get('RoleArn')}"
     if target["Arn"] != bus_arn:
-        out.append(finding("eventbridge.forward-target", key, "BROKEN", f"{read}; the central bus is {bus_arn}", **names))
+        out.append(
+            finding("eventbridge.forward-target", key, "BROKEN", f"{read}; the central bus is {bus_arn}", **names)
+        )
         return out
     out.append(finding("eventbridge.forward-target", key, "OK", read, **names))
     out.append(_role(ctx, key, target.get("RoleArn"), bus_arn, names))

@@ -90,14 +90,18 @@ def judge(alert: Alert, pattern: str, samples: list[Sample]) -> PatternVerdict:
         return PatternVerdict("BROKEN", f"pattern does not compile: {str(exc).splitlines()[0]}")
     kind = [s for s in samples if want(s.record)]
     if not kind:
-        return PatternVerdict("UNKNOWN", f"none of the {len(samples)} records is of the kind alert {alert.key!r} is for")
+        return PatternVerdict(
+            "UNKNOWN", f"none of the {len(samples)} records is of the kind alert {alert.key!r} is for"
+        )
     hits = tuple(fp.matches(json.dumps(s.record)) for s in kind)
     missed = [s for s, hit in zip(kind, hits, strict=True) if not hit]
     head = f"pattern {pattern} matches {sum(hits)} of {len(kind)} {alert.key} records"
     if not missed:
         return PatternVerdict("OK", head, tuple(kind), hits)
     nearest, why = _nearest(fp, missed)
-    return PatternVerdict(status_for(sum(hits), len(kind)), f"{head}; nearest miss: {nearest.label}: {why}", tuple(kind), hits)
+    return PatternVerdict(
+        status_for(sum(hits), len(kind)), f"{head}; nearest miss: {nearest.label}: {why}", tuple(kind), hits
+    )
 
 
 def status_for(matched: int, total: int) -> Status:

@@ -50,7 +50,8 @@ RULES: dict[str, Rule] = {
         "Root sign-ins are recorded in us-east-1 and IAM-user sign-ins in the Region of the sign-in "
         "endpoint, so a single-Region trail elsewhere never sees them.",
         _SIGNIN_EVENTS,
-        "CloudTrail > Trails > {trail} > General details > Edit > Enable for all accounts/Regions (multi-Region trail).",
+        "CloudTrail > Trails > {trail} > General details > Edit > Enable for all accounts/Regions "
+        "(multi-Region trail).",
         "aws cloudtrail update-trail --name {trail} --is-multi-region-trail --include-global-service-events",
     ),
     "trail.management-events": Rule(
@@ -60,7 +61,7 @@ RULES: dict[str, Rule] = {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html",
         "CloudTrail > Trails > {trail} > Management events > Edit > API activity: Read and Write.",
         "aws cloudtrail put-event-selectors --trail-name {trail} "
-        "--event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'",
+        '--event-selectors \'[{{"ReadWriteType":"All","IncludeManagementEvents":true}}]\'',
     ),
     "delivery.log-group": Rule(
         "delivery",
@@ -83,7 +84,8 @@ RULES: dict[str, Rule] = {
         "delivery",
         "GetTrailStatus reports the last error CloudTrail met delivering to CloudWatch Logs.",
         "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html",
-        "CloudTrail > Trails > {trail}: read the CloudWatch Logs delivery error, then fix the role or log group it names.",
+        "CloudTrail > Trails > {trail}: read the CloudWatch Logs delivery error, then fix the role or log "
+        "group it names.",
         "aws cloudtrail get-trail-status --name {trail} --query LatestCloudWatchLogsDeliveryError",
     ),
     "log-group.exists": Rule(
@@ -98,8 +100,10 @@ RULES: dict[str, Rule] = {
         "A trail that logs management events delivers every few minutes; a log group whose newest "
         "event is days old is not being fed (LogStream lastEventTimestamp).",
         "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogStream.html",
-        "CloudWatch > Log groups > {log_group} > Log streams: check the newest stream, then the trail's delivery status.",
-        "aws logs describe-log-streams --log-group-name {log_group} --order-by LastEventTime --descending --max-items 1",
+        "CloudWatch > Log groups > {log_group} > Log streams: check the newest stream, then the trail's "
+        "delivery status.",
+        "aws logs describe-log-streams --log-group-name {log_group} --order-by LastEventTime --descending "
+        "--max-items 1",
     ),
     "filter.exists": Rule(
         "metric filter",
@@ -151,7 +155,8 @@ RULES: dict[str, Rule] = {
         "Metrics exist only in the Region where they are created: a metric filter emits in its log "
         "group's Region, so an alarm in any other Region watches a metric that never gets data.",
         _CONCEPTS,
-        "CloudWatch (Region {region}) > Alarms > Create alarm on {namespace} / {metric}; delete the one in the other Region.",
+        "CloudWatch (Region {region}) > Alarms > Create alarm on {namespace} / {metric}; delete the one in "
+        "the other Region.",
         "aws cloudwatch put-metric-alarm --region {region} --alarm-name {alarm} --namespace {namespace} "
         "--metric-name {metric} --statistic Sum --period 300 --evaluation-periods 1 --threshold 0 "
         "--comparison-operator GreaterThanThreshold --alarm-actions {topic_arn}",
@@ -161,7 +166,8 @@ RULES: dict[str, Rule] = {
         "One sign-in emits one datapoint of the filter's metric value; the alarm must go to ALARM on it.",
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
         "CloudWatch > Alarms > {alarm} > Edit > Conditions: Greater than 0.",
-        "aws cloudwatch put-metric-alarm ... --alarm-name {alarm} --threshold 0 --comparison-operator GreaterThanThreshold",
+        "aws cloudwatch put-metric-alarm ... --alarm-name {alarm} --threshold 0 --comparison-operator "
+        "GreaterThanThreshold",
     ),
     "alarm.actions-enabled": Rule(
         "action",
@@ -263,7 +269,8 @@ RULES: dict[str, Rule] = {
         "EventBridge ({region}) > Rules > Create rule on the default bus, pattern source aws.signin and "
         "detail.eventName ConsoleLogin, target the event bus {bus_arn} with a role.",
         "aws events put-rule --region {region} --name signin-forward --event-pattern file://pattern.json; "
-        "aws events put-targets --region {region} --rule signin-forward --targets Id=bus,Arn={bus_arn},RoleArn=ROLE_ARN",
+        "aws events put-targets --region {region} --rule signin-forward --targets "
+        "Id=bus,Arn={bus_arn},RoleArn=ROLE_ARN",
     ),
     "eventbridge.forward-enabled": Rule(
         "forward",
@@ -276,7 +283,8 @@ RULES: dict[str, Rule] = {
         "forward",
         "The forwarding rule's pattern must match the sign-ins of this alert's kind or they stay in their Region.",
         _EB_CT,
-        "EventBridge ({region}) > Rules > {rule} > Edit > Event pattern: source aws.signin, detail.eventName ConsoleLogin.",
+        "EventBridge ({region}) > Rules > {rule} > Edit > Event pattern: source aws.signin, "
+        "detail.eventName ConsoleLogin.",
         "aws events put-rule --region {region} --name {rule} --event-pattern file://pattern.json",
     ),
     "eventbridge.forward-target": Rule(
@@ -298,7 +306,8 @@ RULES: dict[str, Rule] = {
         "rule",
         "In the central Region one rule per alert turns the alert's kind of sign-in into a message to its topic.",
         _EB_CT,
-        "EventBridge ({region}) > Rules > Create rule {rule} on the default bus with the alert's pattern and its SNS topic.",
+        "EventBridge ({region}) > Rules > Create rule {rule} on the default bus with the alert's pattern "
+        "and its SNS topic.",
         "signin-lab deploy --design eventbridge",
     ),
     "eventbridge.rule-enabled": Rule(

@@ -69,8 +69,6 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
     Allow statements with aws:SourceArn / aws:SourceAccount conditions are evaluated; an
     unconditional Deny breaks it; other conditions and conditional Denies make it AT RISK.
     """
-    from fnmatch import fnmatchcase
-
     arn = attrs.get("TopicArn", ctx.topic_arn or "")
     doc = policy_doc(attrs.get("Policy"))
     account = ctx.cfg.account_id
@@ -81,24 +79,11 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
               if principal_services(s) & {service, "*"} and allows(s, "SNS:Publish", arn, effect="Deny")]
     if any(not s.get("Condition") for s in denies):
         return ctx.f(rule_id, "BROKEN", read + f"an unconditional Deny stops {service} publishing")
-    verdicts = []
-    for s in statements(doc):
-        if not (principal_services(s) & {service, "*"}) or not allows(s, "SNS:Publish", arn):
-            continue
-        conditions = s.get("Condition", {})
-        ok, unknown = True, []
-        for op, pairs in conditions.items():
-            for key, values in pairs.items():
-                k = key.lower()
-                if "Not" in op or op.startswith(("ForAnyValue", "ForAllValues")):
-                    unknown.append(f"{op} {key}")
-                elif k == "aws:sourcearn":
-                    ok = ok and any(fnmatchcase(source_arn, str(v)) for v in as_list(values))
-                elif k in ("aws:sourceaccount", "aws:sourceowner"):
-                    ok = ok and account in [str(v) for v in as_list(values)]
-                else:
-                    unknown.append(f"{op} {key}")
-        verdicts.append((ok, unknown, s.get("Sid", "")))
+    verdicts = [
+        (*_allow_conditions(s.get("Condition", {}), source_arn, account), s.get("Sid", ""))
+        for s in statements(doc)
+        if principal_services(s) & {service, "*"} and allows(s, "SNS:Publish", arn)
+    ]
     if denies:
         unknown_denies = [f"Deny {s.get('Sid', '')}".strip() for s in denies]
         verdicts = [(ok, [*u, *unknown_denies], sid) for ok, u, sid in verdicts]
@@ -108,8 +93,30 @@ def publish_finding(ctx: Context, rule_id: str, attrs: dict[str, str], service: 
         conds = sorted({u for ok, unknown, _ in verdicts if ok for u in unknown})
         return ctx.f(rule_id, "AT RISK", read + f"{service} may publish if {', '.join(conds)} hold (not evaluated)")
     if verdicts:
-        return ctx.f(rule_id, "BROKEN", read + f"statements for {service} do not cover {source_arn} in account {account}")
+        return ctx.f(
+            rule_id, "BROKEN", read + f"statements for {service} do not cover {source_arn} in account {account}"
+        )
     return ctx.f(rule_id, "BROKEN", read + f"no statement lets {service} SNS:Publish")
+
+
+def _allow_conditions(conditions: dict[str, Any], source_arn: str, account: str) -> tuple[bool, list[str]]:
+    """(whether an Allow's aws:SourceArn / aws:SourceAccount / aws:SourceOwner conditions hold for
+    `source_arn` and `account`, the conditions not evaluated: Not..., ForAnyValue/ForAllValues, others)."""
+    from fnmatch import fnmatchcase
+
+    ok, unknown = True, []
+    for op, pairs in conditions.items():
+        for key, values in pairs.items():
+            k = key.lower()
+            if "Not" in op or op.startswith(("ForAnyValue", "ForAllValues")):
+                unknown.append(f"{op} {key}")
+            elif k == "aws:sourcearn":
+                ok = ok and any(fnmatchcase(source_arn, str(v)) for v in as_list(values))
+            elif k in ("aws:sourceaccount", "aws:sourceowner"):
+                ok = ok and account in [str(v) for v in as_list(values)]
+            else:
+                unknown.append(f"{op} {key}")
+    return ok, unknown
 
 
 def kms_finding(ctx: Context, attrs: dict[str, str], service: str) -> Finding:
@@ -153,7 +160,9 @@ def subscription_links(ctx: Context, subscriptions: list[dict[str, Any]] | ReadE
     have = {(s["Protocol"], s["Endpoint"]): s for s in subscriptions}
     out: list[Finding] = []
     if not subscriptions:
-        return [ctx.f("subscription.exists", "BROKEN", f"sns ListSubscriptionsByTopic {ctx.topic_arn}: no subscription")]
+        return [
+            ctx.f("subscription.exists", "BROKEN", f"sns ListSubscriptionsByTopic {ctx.topic_arn}: no subscription")
+        ]
     for protocol, endpoint in want:
         if (protocol, endpoint) not in have:
             names = {**ctx.names, "protocol": protocol, "endpoint": endpoint}
@@ -186,9 +195,14 @@ def _sandbox(reader: Reader, key: str, number: str, region: str, names: dict[str
         return finding("sms.sandbox", key, "OK", "sns GetSMSSandboxAccountStatus: IsInSandbox=False", **names)
     numbers = reader.pages("sns", "list_sms_sandbox_phone_numbers", "PhoneNumbers", region=region)
     if isinstance(numbers, ReadError):
-        return finding("sms.sandbox", key, "UNKNOWN", f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; {numbers}", **names)
+        return finding(
+            "sms.sandbox", key, "UNKNOWN", f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; {numbers}", **names
+        )
     status = next((n.get("Status") for n in numbers if n.get("PhoneNumber") == number), None)
-    read = f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; ListSMSSandboxPhoneNumbers: {number} {status or 'not listed'}"
+    read = (
+        f"sns GetSMSSandboxAccountStatus: IsInSandbox=True; ListSMSSandboxPhoneNumbers: {number} "
+        f"{status or 'not listed'}"
+    )
     if status == "Verified":
         return finding("sms.sandbox", key, "AT RISK", f"{read}: only verified numbers receive SMS", **names)
     return finding("sms.sandbox", key, "BROKEN", read, **names)

@@ -46,7 +46,9 @@ def trail_links(ctx: Context) -> list[Finding]:
         out.append(unknown(ctx, "trail.logging", status))
     else:
         logging = bool(status.get("IsLogging"))
-        out.append(ctx.f("trail.logging", "OK" if logging else "BROKEN", f"cloudtrail GetTrailStatus: IsLogging={logging}"))
+        out.append(
+            ctx.f("trail.logging", "OK" if logging else "BROKEN", f"cloudtrail GetTrailStatus: IsLogging={logging}")
+        )
     multi = bool(chosen.get("IsMultiRegionTrail"))
     read = f"cloudtrail DescribeTrails: IsMultiRegionTrail={multi}, HomeRegion={home}"
     if multi:
@@ -71,7 +73,9 @@ def _management_events(ctx: Context, trail: dict[str, Any], home: str) -> Findin
         return unknown(ctx, "trail.management-events", sel)
     basic = sel.get("EventSelectors") or []
     advanced = sel.get("AdvancedEventSelectors") or []
-    ok = any(s.get("IncludeManagementEvents", True) and s.get("ReadWriteType", "All") in ("All", "WriteOnly") for s in basic)
+    ok = any(
+        s.get("IncludeManagementEvents", True) and s.get("ReadWriteType", "All") in ("All", "WriteOnly") for s in basic
+    )
     for a in advanced:
         fields = {f["Field"]: f for f in a.get("FieldSelectors", [])}
         category = fields.get("eventCategory", {}).get("Equals", [])
@@ -118,7 +122,9 @@ def _role(ctx: Context, role_arn: str | None) -> Finding:
     try:
         role_name = ArnParser().parse_arn(role_arn)["resource"].split("/")[-1]
     except InvalidArnException:
-        return ctx.f("delivery.role", "BROKEN", f"cloudtrail DescribeTrails: CloudWatchLogsRoleArn={role_arn} is not an ARN")
+        return ctx.f(
+            "delivery.role", "BROKEN", f"cloudtrail DescribeTrails: CloudWatchLogsRoleArn={role_arn} is not an ARN"
+        )
     ctx.names["role"] = role_name
     role = ctx.reader.call("iam", "get_role", RoleName=role_name)
     if isinstance(role, ReadError):
@@ -127,7 +133,11 @@ def _role(ctx: Context, role_arn: str | None) -> Finding:
         return unknown(ctx, "delivery.role", role)
     trust = statements(policy_doc(role["Role"].get("AssumeRolePolicyDocument")))
     if not any("cloudtrail.amazonaws.com" in principal_services(s) and allows(s, "sts:AssumeRole") for s in trust):
-        return ctx.f("delivery.role", "BROKEN", f"iam GetRole {role_name}: trust policy does not let cloudtrail.amazonaws.com assume it")
+        return ctx.f(
+            "delivery.role",
+            "BROKEN",
+            f"iam GetRole {role_name}: trust policy does not let cloudtrail.amazonaws.com assume it",
+        )
     docs = _role_policies(ctx, role_name)
     if isinstance(docs, ReadError):
         return unknown(ctx, "delivery.role", docs)
@@ -136,7 +146,11 @@ def _role(ctx: Context, role_arn: str | None) -> Finding:
                if not any(allows(s, a, stream) for d in docs for s in statements(d))]
     read = f"iam GetRolePolicy/GetPolicyVersion {role_name}: {len(docs)} policy document(s)"
     if missing:
-        return ctx.f("delivery.role", "BROKEN", f"{read}; not allowed on the log group's CloudTrail streams: {', '.join(missing)}")
+        return ctx.f(
+            "delivery.role",
+            "BROKEN",
+            f"{read}; not allowed on the log group's CloudTrail streams: {', '.join(missing)}",
+        )
     # Allow statements are read; Deny statements and conditions are not evaluated.
     return ctx.f("delivery.role", "OK", f"{read}; logs:CreateLogStream and logs:PutLogEvents allowed")
 

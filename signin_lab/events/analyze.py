@@ -76,7 +76,7 @@ def summarize(frame: pd.DataFrame, *, top: int = 5) -> Summary:
     """The summary of a signins_frame: counts by user type and outcome, top IPs and users."""
     errors = frame["error_message"].dropna().value_counts()
     regions = frame["region"].dropna().value_counts()
-    no_mfa = frame[(frame["outcome"] == "Success") & (frame["mfa_used"] == False)]
+    no_mfa = frame[(frame["outcome"] == "Success") & frame["mfa_used"].eq(False)]
     return Summary(
         signins=len(frame),
         first=None if frame.empty else frame["time"].min().isoformat(),

@@ -26,6 +26,7 @@ pattern's anchor literal is in it; it is checked to be one balanced JSON object 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -116,50 +117,64 @@ class Counter:
         if None in self.anchors:
             return None
         body = raw.strip()
-        if not body.startswith(_HEAD) or not body.endswith(b"}]}"):
+        n = _compact_records(body)
+        if n is None:
             return None
-        # Mark the boundaries with NUL (never raw in JSON text), keep only quotes, brackets,
+        records = _candidates(body, dict.fromkeys(a[0] for a in self.anchors))  # type: ignore[index]
+        if records is None:
+            return None
+        return n, [sum(map(test, records)) for test in self.tests]  # every pattern has an anchor here
+
+
+def _compact_records(body: bytes) -> int | None:
+    """The number of records of a compact CloudTrail document, one a `_SEP` piece; None when
+    its layout is not that (a boundary inside a string or a nested array, say)."""
+    if not body.startswith(_HEAD) or not body.endswith(b"}]}"):
+        return None
+    # Mark the boundaries with NUL (never raw in JSON text), keep only quotes, brackets,
         # backslashes and marks, and drop the empty strings "" that are left of every string.
-        skeleton = _MARKED.join(body.split(_SEP)).translate(None, _DELETE).replace(b'""', b"")
-        if b'"' in skeleton or b"\\" in skeleton:
-            return None  # a backslash, or a string holding a bracket
-        if skeleton[:3] != b"{[{" or skeleton[-3:] != b"}]}":
+    skeleton = _MARKED.join(body.split(_SEP)).translate(None, _DELETE).replace(b'""', b"")
+    if b'"' in skeleton or b"\\" in skeleton:
+        return None  # a backslash, or a string holding a bracket
+    if skeleton[:3] != b"{[{" or skeleton[-3:] != b"}]}":
+        return None
+    skeleton = b"{[\1" + skeleton[3:-3] + b"\2]}"
+    n = skeleton.count(b"\0") + 1
+    # Each record is now `\1...\2`. Strike out innermost {} and [] pairs until nothing changes:
+    # what is left must be the frame and `\1\2` per record. A boundary mark inside a nested
+    # array, or two records in one piece, leaves brackets that cannot pair.
+    while True:
+        reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
+        if reduced == skeleton:
+            break
+        skeleton = reduced
+    if skeleton != b"{[\1\2" + b"\0\1\2" * (n - 1) + b"]}" or body.count(b'"eventTime":"') != n:
+        return None  # every record has an eventTime string (checked in full on candidates)
+    return n
+
+
+def _candidates(body: bytes, anchors: Iterable[bytes]) -> list[Any] | None:
+    """The records of a compact document holding any of `anchors`, parsed in document order;
+    None when one is not a record with an eventTime string (the general path then decides)."""
+    starts: set[int] = set()
+    first = len(b'{"Records":[')
+    for anchor in anchors:
+        pos = body.find(anchor)
+        while pos >= 0:
+            before = body.rfind(_SEP, 0, pos)
+            starts.add(first if before < 0 else before + 2)
+            pos = body.find(anchor, pos + 1)
+    records = []
+    for start in sorted(starts):
+        end = body.find(_SEP, start)
+        try:
+            rec = orjson.loads(body[start: end + 1 if end >= 0 else len(body) - 2])
+        except orjson.JSONDecodeError:
             return None
-        skeleton = b"{[\1" + skeleton[3:-3] + b"\2]}"
-        n = skeleton.count(b"\0") + 1
-        # Each record is now `\1...\2`. Strike out innermost {} and [] pairs until nothing changes:
-        # what is left must be the frame and `\1\2` per record. A boundary mark inside a nested
-        # array, or two records in one piece, leaves brackets that cannot pair.
-        while True:
-            reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
-            if reduced == skeleton:
-                break
-            skeleton = reduced
-        if skeleton != b"{[\1\2" + b"\0\1\2" * (n - 1) + b"]}" or body.count(b'"eventTime":"') != n:
-            return None  # every record has an eventTime string (checked in full on candidates)
-        counts = [0] * len(self.tests)
-        live = list(range(len(self.tests)))  # every pattern has an anchor here
-        starts: set[int] = set()
-        first = len(b'{"Records":[')
-        for anchor in dict.fromkeys(self.anchors[i][0] for i in live):  # type: ignore[index]
-            pos = body.find(anchor)
-            while pos >= 0:
-                before = body.rfind(_SEP, 0, pos)
-                starts.add(first if before < 0 else before + 2)
-                pos = body.find(anchor, pos + 1)
-        records = []
-        for start in sorted(starts):
-            end = body.find(_SEP, start)
-            try:
-                rec = orjson.loads(body[start: end + 1 if end >= 0 else len(body) - 2])
-            except orjson.JSONDecodeError:
-                return None
-            if type(rec) is not dict or type(rec.get("eventTime")) is not str:
-                return None
-            records.append(rec)
-        for i in live:
-            counts[i] = sum(map(self.tests[i], records))
-        return n, counts
+        if type(rec) is not dict or type(rec.get("eventTime")) is not str:
+            return None
+        records.append(rec)
+    return records
 
 
 def _overlaps(anchor: bytes) -> bool:
@@ -236,10 +251,8 @@ def _prefetched(items: Iterable[tuple[str, bytes | None]], depth: int = 2, cap: 
     finally:
         stop.set()
         while thread.is_alive():  # unblock a pending put, then let the thread end
-            try:
+            with contextlib.suppress(queue.Empty):
                 ahead.get(timeout=0.05)
-            except queue.Empty:
-                pass
         thread.join()
 
 
@@ -295,32 +308,8 @@ def count_files(
     skipped: list[Skipped] = []
     read = 0
 
-    def fetched() -> Iterable[tuple[str, bytes | None]]:
-        for f in files:
-            if f not in remote:
-                yield f, None
-                continue
-            try:
-                yield f, remote[f]()
-            except EventFileError as exc:
-                if on_error != "skip":
-                    raise
-                skipped.append(Skipped(exc.path, exc.where, exc.reason, "file"))
-
-    items = fetched()
-    if jobs == 1 or len(files) < 2:
-        counter = Counter(patterns, on_error, max_bytes)
-        results: Iterable[tuple[str, int, list[int], list[Skipped], str | None]] = (
-            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items, cap=max_bytes)
-        )
-        pool = None
-    else:
-        import multiprocessing
-
-        pool = multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(
-            min(jobs, len(files)), _init, (dict(patterns), on_error, max_bytes)
-        )
-        results = pool.imap(_work, items, chunksize=4)
+    items = _fetched(files, remote, on_error, skipped)
+    results, pool = _results(items, len(files), patterns, on_error, jobs, max_bytes)
     try:
         for name, n, counts, skips, error in results:
             if error is not None:
@@ -335,3 +324,44 @@ def count_files(
         if pool is not None:
             pool.terminate()
     return records, dict(zip(names, totals, strict=True)), skipped, read
+
+
+def _fetched(
+    files: list[str], remote: Mapping[str, Callable[[], bytes]], on_error: OnError, skipped: list[Skipped]
+) -> Iterator[tuple[str, bytes | None]]:
+    """(name, bytes) of each file: remote ones fetched here (one that fails is skipped with
+    on_error="skip", else raised), local ones left to `load` (bytes None)."""
+    for f in files:
+        if f not in remote:
+            yield f, None
+            continue
+        try:
+            yield f, remote[f]()
+        except EventFileError as exc:
+            if on_error != "skip":
+                raise
+            skipped.append(Skipped(exc.path, exc.where, exc.reason, "file"))
+
+
+def _results(
+    items: Iterator[tuple[str, bytes | None]],
+    n_files: int,
+    patterns: Mapping[str, str],
+    on_error: OnError,
+    jobs: int,
+    max_bytes: int,
+) -> tuple[Iterable[tuple[str, int, list[int], list[Skipped], str | None]], Any]:
+    """(per-file results, the process pool or None): counted here with one job or one file,
+    else by a pool of `jobs` processes (the caller terminates it)."""
+    if jobs == 1 or n_files < 2:
+        counter = Counter(patterns, on_error, max_bytes)
+        results = (
+            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items, cap=max_bytes)
+        )
+        return results, None
+    import multiprocessing
+
+    pool = multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(
+        min(jobs, n_files), _init, (dict(patterns), on_error, max_bytes)
+    )
+    return pool.imap(_work, items, chunksize=4), pool

@@ -77,39 +77,50 @@ def _gunzip(path: str, data: bytes, cap: int) -> bytes:
     a gzip bomb costs no memory (the file may also be truncated: inflating tells which).
     """
     keep = len(data) < 18 or int.from_bytes(data[-4:], "little") <= cap
-    out: list[bytes] = []
+    out: list[bytes] | None = [] if keep else None
     total = 0
     rest = data
     while True:
         inflate = zlib.decompressobj(31)
-        chunk = rest
         try:
-            while chunk:
-                piece = inflate.decompress(chunk, _STEP)
-                total += len(piece)
-                if total > cap:
-                    raise _too_big(path, cap)
-                if keep:
-                    out.append(piece)
-                chunk = inflate.unconsumed_tail
-            while not inflate.eof:  # input all given, output may still be pending
-                piece = inflate.decompress(b"", _STEP)
-                if not piece:
-                    break
-                total += len(piece)
-                if total > cap:
-                    raise _too_big(path, cap)
-                if keep:
-                    out.append(piece)
+            total = _inflate_member(path, inflate, rest, cap, total, out)
         except zlib.error as exc:
             raise EventFileError(path, None, f"not a valid gzip file: {exc}") from None
         if not inflate.eof:
             raise EventFileError(path, None, "truncated gzip file (ends before its end marker)")
         rest = inflate.unused_data
         if not rest.strip(b"\x00"):  # no further member (zero padding is allowed)
-            return b"".join(out)
+            return b"".join(out or [])
         if rest[:2] != _GZIP_MAGIC:
             raise EventFileError(path, None, "not a valid gzip file: data after the last member")
+
+
+def _inflate_member(
+    path: str, inflate: Any, chunk: bytes, cap: int, total: int, out: list[bytes] | None
+) -> int:
+    """Feed one gzip member to `inflate` in `_STEP` steps; the running total, over `cap` an error.
+
+    The output is appended to `out`, or only counted when `out` is None.
+    """
+    while chunk:
+        total = _take(path, inflate.decompress(chunk, _STEP), total, cap, out)
+        chunk = inflate.unconsumed_tail
+    while not inflate.eof:  # input all given, output may still be pending
+        piece = inflate.decompress(b"", _STEP)
+        if not piece:
+            break
+        total = _take(path, piece, total, cap, out)
+    return total
+
+
+def _take(path: str, piece: bytes, total: int, cap: int, out: list[bytes] | None) -> int:
+    """Count (and keep, when `out` is a list) one piece of output; more than `cap` bytes in all raises."""
+    total += len(piece)
+    if total > cap:
+        raise _too_big(path, cap)
+    if out is not None:
+        out.append(piece)
+    return total
 
 
 def _read_all(path: str, cap: int) -> bytes:
@@ -184,8 +195,11 @@ def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, l
         data = _read_all(path, cap)
         items, verbatim = _read_document(path, data)
         return "record", items, data if verbatim else None, pos
-    # No telling suffix (e.g. CloudWatch Logs' S3 export "000000.gz"): look at the first line.
-    stream = _open_stream(path, cap)
+    return _read_unnamed(path, cap, pos)
+
+
+def _first_line(path: str, stream: io.BufferedIOBase, cap: int) -> tuple[bytes, int]:
+    """(the first non-blank line, the number of blank lines before it); the stream is closed on error."""
     lines_before = 0
     try:
         first = stream.readline(cap + 1)
@@ -198,6 +212,16 @@ def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, l
     except EventFileError:
         stream.close()
         raise
+    return first, lines_before
+
+
+def _read_unnamed(path: str, cap: int, pos: list[int]) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """`_read_file` for a name with no telling suffix (e.g. CloudWatch Logs' S3 export "000000.gz").
+
+    The first line tells: a log event or record line is JSON lines, a comma is CSV, else JSON.
+    """
+    stream = _open_stream(path, cap)
+    first, lines_before = _first_line(path, stream, cap)
     head = first.lstrip().removeprefix(_BOM)
     if _EXPORT_LINE.match(head) or (head[:1] == b"{" and _is_line_object(head)):
         pos[0] = lines_before
@@ -224,12 +248,7 @@ def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, l
 def read_blob(name: str, data: bytes, cap: int = MAX_BYTES) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
     """`_read_file` for a file already in memory (an S3 object): the same formats, errors and
     decompression cap (`cap` bytes once gunzipped; `_gunzip` stops a gzip bomb there)."""
-    if data[:2] == _GZIP_MAGIC:
-        data = _gunzip(name, data, cap)
-    elif name.lower().endswith(".gz"):
-        raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
-    elif len(data) > cap:
-        raise _too_big(name, cap)
+    data = _blob_bytes(name, data, cap)
     base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
     pos = [0]
     if base.endswith(".csv"):
@@ -250,6 +269,18 @@ def read_blob(name: str, data: bytes, cap: int = MAX_BYTES) -> tuple[str, Iterab
         raise EventFileError(name, None, "not JSON (does not start with '{' or '[')")
     items, verbatim = _read_document(name, data)
     return "record", items, data if verbatim else None, pos
+
+
+def _blob_bytes(name: str, data: bytes, cap: int) -> bytes:
+    """An S3 object's content, gunzipped when it is gzip; a .gz name without gzip data, or more than `cap`
+    bytes, is an EventFileError."""
+    if data[:2] == _GZIP_MAGIC:
+        return _gunzip(name, data, cap)
+    if name.lower().endswith(".gz"):
+        raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
+    if len(data) > cap:
+        raise _too_big(name, cap)
+    return data
 
 
 def _is_line_object(line: bytes) -> bool:
@@ -276,28 +307,30 @@ def _read_document(path: str, data: bytes) -> tuple[list[Any], bool]:
             return list(_read_lines(path, io.BytesIO(data))), False
         raise EventFileError(path, None, f"invalid JSON: {exc}") from None
     if isinstance(doc, dict):
-        records = doc.get("Records")
-        if records is not None or "Records" in doc:
-            if not isinstance(records, list):
-                raise EventFileError(
-                    path, None, f'not CloudTrail: "Records" is {_kind(records)}, expected an array'
-                )
-            return records, True
-        if isinstance(doc.get("Events"), list):  # aws cloudtrail lookup-events output
-            events = doc["Events"]
-            return [_embedded(f"record {i}", e, "CloudTrailEvent") for i, e in enumerate(events)], False
-        if isinstance(doc.get("events"), list):  # aws logs filter-log-events output
-            events = doc["events"]
-            return [_embedded(f"record {i}", e, "message") for i, e in enumerate(events)], False
-        if "eventTime" in doc and "eventName" in doc:  # one record, e.g. the console's record view
-            return [doc], True
-        keys = ", ".join(list(doc)[:5]) or "none"
-        raise EventFileError(
-            path, None, f'not CloudTrail: expected {{"Records": [...]}}, found keys {keys}'
-        )
+        return _object_records(path, doc)
     if isinstance(doc, list):  # a bare array of records, as json.dump(records) writes
         return doc, True
     raise EventFileError(path, None, f"not CloudTrail: the document is {_kind(doc)}")
+
+
+def _object_records(path: str, doc: dict[str, Any]) -> tuple[list[Any], bool]:
+    """`_read_document` for a JSON object: {"Records": [...]}, lookup-events or filter-log-events
+    output, or one record."""
+    records = doc.get("Records")
+    if records is not None or "Records" in doc:
+        if not isinstance(records, list):
+            raise EventFileError(path, None, f'not CloudTrail: "Records" is {_kind(records)}, expected an array')
+        return records, True
+    if isinstance(doc.get("Events"), list):  # aws cloudtrail lookup-events output
+        events = doc["Events"]
+        return [_embedded(f"record {i}", e, "CloudTrailEvent") for i, e in enumerate(events)], False
+    if isinstance(doc.get("events"), list):  # aws logs filter-log-events output
+        events = doc["events"]
+        return [_embedded(f"record {i}", e, "message") for i, e in enumerate(events)], False
+    if "eventTime" in doc and "eventName" in doc:  # one record, e.g. the console's record view
+        return [doc], True
+    keys = ", ".join(list(doc)[:5]) or "none"
+    raise EventFileError(path, None, f'not CloudTrail: expected {{"Records": [...]}}, found keys {keys}')
 
 
 def _embedded(where: str, event: Any, key: str) -> Any:
@@ -337,29 +370,9 @@ def _read_lines(
             for line in lines:
                 n += 1
                 pos[0] = n
-                line = line.strip()
-                if line.startswith(_BOM):  # a byte-order mark opening the file
-                    line = line[3:]
-                if not line:
-                    continue
-                m = _EXPORT_LINE.match(line)
-                if m:
-                    line = line[m.end():]
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    yield _Bad(f"line {n}", f"invalid JSON: {exc}")
-                    continue
-                if type(obj) is dict and "eventTime" not in obj and isinstance(obj.get("message"), str):
-                    obj = _embedded(f"line {n}", obj, "message")
-                if type(obj) is not dict or type(obj.get("eventTime")) is not str:
-                    reason = (
-                        "record has no eventTime string"
-                        if isinstance(obj, dict)
-                        else f"expected a JSON object, got {_kind(obj)}"
-                    )
-                    obj = obj if type(obj) is _Bad else _Bad(f"line {n}", reason)
-                yield obj
+                obj = _line_item(n, line)
+                if obj is not _BLANK:
+                    yield obj
         except EOFError:
             raise EventFileError(
                 path, f"after line {n}", "truncated gzip file: the lines after it are lost"
@@ -368,6 +381,33 @@ def _read_lines(
             raise EventFileError(path, f"after line {n}", f"invalid gzip data: {exc}") from None
     finally:
         stream.close()
+
+
+_BLANK = object()  # what _line_item returns for a blank line
+
+
+def _line_item(n: int, line: bytes) -> Any:
+    """Line `n` of JSON lines as a record, a _Bad marker, or _BLANK (nothing on it)."""
+    line = line.strip()
+    if line.startswith(_BOM):  # a byte-order mark opening the file
+        line = line[3:]
+    if not line:
+        return _BLANK
+    m = _EXPORT_LINE.match(line)
+    if m:
+        line = line[m.end():]
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return _Bad(f"line {n}", f"invalid JSON: {exc}")
+    if type(obj) is dict and "eventTime" not in obj and isinstance(obj.get("message"), str):
+        obj = _embedded(f"line {n}", obj, "message")
+    if type(obj) is not dict or type(obj.get("eventTime")) is not str:
+        reason = (
+            "record has no eventTime string" if isinstance(obj, dict) else f"expected a JSON object, got {_kind(obj)}"
+        )
+        obj = obj if type(obj) is _Bad else _Bad(f"line {n}", reason)
+    return obj
 
 
 def _chain_first(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
@@ -392,54 +432,66 @@ def _read_csv(
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
     reader = csv.reader(text)
     try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise EventFileError(path, None, "empty CSV file") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise EventFileError(path, None, f"not CSV text: {exc}") from None
-        except (EOFError, OSError, zlib.error) as exc:
-            raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
-        norm = [h.replace(" ", "").replace("_", "").lower() for h in header]
-        col = next((i for i, h in enumerate(norm) if h in _CSV_RECORD_COLUMNS), None)
-        if col is None:
-            shown = ", ".join(repr(h) for h in header[:6])
-            raise EventFileError(
-                path, None,
-                f'not a CloudTrail event-history CSV: no "CloudTrail event" column (columns: {shown})',
-            )
+        col = _csv_record_column(path, reader)
         row_no = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise EventFileError(path, f"line {reader.line_num}", f"bad CSV: {exc}") from None
-            except UnicodeDecodeError as exc:
-                raise EventFileError(path, f"after row {row_no}", f"not UTF-8 text: {exc}") from None
-            except EOFError:
-                raise EventFileError(
-                    path, f"after row {row_no}", "truncated gzip file: the rows after it are lost"
-                ) from None
-            except (OSError, zlib.error) as exc:
-                raise EventFileError(path, f"after row {row_no}", f"invalid gzip data: {exc}") from None
+        while (row := _next_row(path, reader, row_no)) is not None:
             row_no += 1
             pos[0] = row_no
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"row {row_no} (line {reader.line_num})"
-            if col >= len(row) or not row[col].strip():
-                yield _Bad(where, 'empty "CloudTrail event" column')
-                continue
-            try:
-                obj = orjson.loads(row[col])
-            except orjson.JSONDecodeError as exc:
-                yield _Bad(where, f'"CloudTrail event" is not valid JSON: {exc}')
-                continue
-            if type(obj) is not dict or type(obj.get("eventTime")) is not str:
-                obj = _Bad(where, "record has no eventTime string" if isinstance(obj, dict)
-                           else f"expected a JSON object, got {_kind(obj)}")
-            yield obj
+            if any(cell.strip() for cell in row):
+                yield _row_item(f"row {row_no} (line {reader.line_num})", row, col)
     finally:
         text.close()
+
+
+def _csv_record_column(path: str, reader: Any) -> int:
+    """The index of the "CloudTrail event" column in the CSV's header row (read from `reader`)."""
+    import csv
+
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise EventFileError(path, None, "empty CSV file") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise EventFileError(path, None, f"not CSV text: {exc}") from None
+    except (EOFError, OSError, zlib.error) as exc:
+        raise EventFileError(path, None, f"truncated or invalid gzip file: {exc}") from None
+    norm = [h.replace(" ", "").replace("_", "").lower() for h in header]
+    col = next((i for i, h in enumerate(norm) if h in _CSV_RECORD_COLUMNS), None)
+    if col is None:
+        shown = ", ".join(repr(h) for h in header[:6])
+        raise EventFileError(
+            path, None, f'not a CloudTrail event-history CSV: no "CloudTrail event" column (columns: {shown})'
+        )
+    return col
+
+
+def _next_row(path: str, reader: Any, row_no: int) -> list[str] | None:
+    """The CSV's next row (None at its end); unreadable text or gzip data is an EventFileError."""
+    import csv
+
+    try:
+        return next(reader)  # type: ignore[no-any-return]
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise EventFileError(path, f"line {reader.line_num}", f"bad CSV: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise EventFileError(path, f"after row {row_no}", f"not UTF-8 text: {exc}") from None
+    except EOFError:
+        raise EventFileError(path, f"after row {row_no}", "truncated gzip file: the rows after it are lost") from None
+    except (OSError, zlib.error) as exc:
+        raise EventFileError(path, f"after row {row_no}", f"invalid gzip data: {exc}") from None
+
+
+def _row_item(where: str, row: list[str], col: int) -> Any:
+    """The record in a CSV row's "CloudTrail event" column, or a _Bad marker saying why not."""
+    if col >= len(row) or not row[col].strip():
+        return _Bad(where, 'empty "CloudTrail event" column')
+    try:
+        obj = orjson.loads(row[col])
+    except orjson.JSONDecodeError as exc:
+        return _Bad(where, f'"CloudTrail event" is not valid JSON: {exc}')
+    if type(obj) is not dict or type(obj.get("eventTime")) is not str:
+        reason = "record has no eventTime string"
+        obj = _Bad(where, reason if isinstance(obj, dict) else f"expected a JSON object, got {_kind(obj)}")
+    return obj

@@ -234,35 +234,11 @@ class RecordStream(Iterator[dict[str, Any]]):
         for path in self._files:
             items: Iterable[Any] = ()
             try:
-                fetch = self._remote.get(path)
-                if fetch is None:
-                    label, items, text, pos = _read_file(path, self._max_bytes)
-                else:
-                    label, items, text, pos = read_blob(path, fetch(), self._max_bytes)
+                label, items, text, pos = self._read(path)
                 if type(items) is list:
-                    # The hot path: one type check and one key look-up a record, in C loops.
-                    good = [r for r in items if type(r) is dict and type(r.get("eventTime")) is str]
-                    places: Sequence[int] = range(len(good))
-                    if len(good) != len(items):
-                        good, places = self._good(path, label, items)
-                    report.records += len(good)
-                    yield path, label, text, good, places
+                    yield from self._listed_batch(path, label, text, items)
                 else:
-                    chunk: list[dict[str, Any]] = []
-                    where: list[int] = []
-                    for rec in items:
-                        if type(rec) is _Bad:
-                            self._bad(path, rec.where, rec.reason)
-                            continue
-                        chunk.append(rec)
-                        where.append(pos[0])
-                        if len(chunk) >= _CHUNK:
-                            report.records += len(chunk)
-                            yield path, label, None, chunk, where
-                            chunk, where = [], []
-                    if chunk:
-                        report.records += len(chunk)
-                        yield path, label, None, chunk, where
+                    yield from self._streamed_batches(path, label, items, pos)
             except EventFileError as exc:
                 if self._on_error != "skip":
                     raise
@@ -278,6 +254,45 @@ class RecordStream(Iterator[dict[str, Any]]):
         report.done = True
         if report.skipped:
             warnings.warn(report.summary(), SkippedInputWarning, stacklevel=4)
+
+    def _read(self, path: str) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+        """`_read_file` of a local file, `read_blob` of a remote one (fetched now)."""
+        fetch = self._remote.get(path)
+        if fetch is None:
+            return _read_file(path, self._max_bytes)
+        return read_blob(path, fetch(), self._max_bytes)
+
+    def _listed_batch(
+        self, path: str, label: str, text: bytes | None, items: list[Any]
+    ) -> Iterator[tuple[str, str, bytes | None, list[dict[str, Any]], Sequence[int]]]:
+        """The one batch of a whole document's records (its bad ones raised or skipped)."""
+        # The hot path: one type check and one key look-up a record, in C loops.
+        good = [r for r in items if type(r) is dict and type(r.get("eventTime")) is str]
+        places: Sequence[int] = range(len(good))
+        if len(good) != len(items):
+            good, places = self._good(path, label, items)
+        self.report.records += len(good)
+        yield path, label, text, good, places
+
+    def _streamed_batches(
+        self, path: str, label: str, items: Iterable[Any], pos: list[int]
+    ) -> Iterator[tuple[str, str, bytes | None, list[dict[str, Any]], Sequence[int]]]:
+        """Batches of at most `_CHUNK` streamed records (lines or rows), each with its line or row numbers."""
+        chunk: list[dict[str, Any]] = []
+        where: list[int] = []
+        for rec in items:
+            if type(rec) is _Bad:
+                self._bad(path, rec.where, rec.reason)
+                continue
+            chunk.append(rec)
+            where.append(pos[0])
+            if len(chunk) >= _CHUNK:
+                self.report.records += len(chunk)
+                yield path, label, None, chunk, where
+                chunk, where = [], []
+        if chunk:
+            self.report.records += len(chunk)
+            yield path, label, None, chunk, where
 
     def _good(self, path: str, label: str, items: list[Any]) -> tuple[list[dict[str, Any]], list[int]]:
         """The slow path for a file with bad records: raise on the first, or skip and count."""

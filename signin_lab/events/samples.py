@@ -121,6 +121,68 @@ def _host_header(user_type: str, region: str) -> str:
     return f"{region}.signin.aws.amazon.com"
 
 
+def _check_login_args(outcome: str, user_type: str, unknown_user: bool, account_id: str) -> None:
+    """console_login's argument checks: a known outcome and user type, unknown_user only on a failed
+    IAM user sign-in, a 12-digit account."""
+    if outcome not in OUTCOMES:
+        raise SigninLabError(f"outcome={outcome!r}: expected {' or '.join(map(repr, OUTCOMES))}", field="outcome")
+    if user_type not in USER_TYPES:
+        raise SigninLabError(
+            f"user_type={user_type!r}: expected {' or '.join(map(repr, USER_TYPES))}", field="user_type"
+        )
+    if unknown_user and (user_type != "iam" or outcome != "failure"):
+        raise SigninLabError("unknown_user=True only applies to a failed IAM user sign-in")
+    _check_account(account_id)
+
+
+def _login_region(user_type: str, region: str | None) -> str:
+    """The Region a ConsoleLogin record is in: us-east-1 for root (another is an error), else
+    `region`, by default us-east-2."""
+    if user_type == "root":
+        if region not in (None, "us-east-1"):
+            raise SigninLabError(
+                f"region={region!r}: CloudTrail records root sign-ins in us-east-1 "
+                "(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+                "cloudtrail-event-reference-aws-console-sign-in-events.html)"
+            )
+        return "us-east-1"
+    return "us-east-2" if region is None else region
+
+
+def _login_identity(user_type: str, account_id: str, user_name: str, *, failed: bool, unknown_user: bool) -> Record:
+    """The userIdentity of a ConsoleLogin record, as AWS's examples show each case."""
+    if user_type == "root":
+        return {
+            "type": IDENTITY_TYPE["root"],
+            "principalId": account_id,
+            "arn": f"arn:aws:iam::{account_id}:root",
+            "accountId": account_id,
+            "accessKeyId": "",
+        }
+    if unknown_user:
+        return {
+            "type": IDENTITY_TYPE["iam"],
+            "accountId": account_id,
+            "accessKeyId": "",
+            "userName": "HIDDEN_DUE_TO_SECURITY_REASONS",
+        }
+    if failed:
+        return {
+            "type": IDENTITY_TYPE["iam"],
+            "principalId": _principal_id("AIDA", account_id, user_name),
+            "accountId": account_id,
+            "accessKeyId": "",
+            "userName": user_name,
+        }
+    return {
+        "type": IDENTITY_TYPE["iam"],
+        "principalId": _principal_id("AIDA", account_id, user_name),
+        "arn": f"arn:aws:iam::{account_id}:user/{user_name}",
+        "accountId": account_id,
+        "userName": user_name,
+    }
+
+
 def console_login(
     outcome: Outcome,
     user_type: UserType,
@@ -145,60 +207,13 @@ def console_login(
     "No username found in supplied account". The eventID is derived from `seed` and the other
     arguments.
     """
-    if outcome not in OUTCOMES:
-        raise SigninLabError(f"outcome={outcome!r}: expected {' or '.join(map(repr, OUTCOMES))}", field="outcome")
-    if user_type not in USER_TYPES:
-        raise SigninLabError(f"user_type={user_type!r}: expected {' or '.join(map(repr, USER_TYPES))}", field="user_type")
-    if unknown_user and (user_type != "iam" or outcome != "failure"):
-        raise SigninLabError("unknown_user=True only applies to a failed IAM user sign-in")
-    _check_account(account_id)
+    _check_login_args(outcome, user_type, unknown_user, account_id)
     when = _utc(time)
-    if user_type == "root":
-        if region not in (None, "us-east-1"):
-            raise SigninLabError(
-                f"region={region!r}: CloudTrail records root sign-ins in us-east-1 "
-                "(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
-                "cloudtrail-event-reference-aws-console-sign-in-events.html)"
-            )
-        region = "us-east-1"
-    elif region is None:
-        region = "us-east-2"
+    region = _login_region(user_type, region)
     key = (seed, outcome, user_type, _ts(when), user_name, account_id, source_ip, region)
     agent = user_agent or BROWSERS[_digest(*key)[0] % len(BROWSERS)]
     failed = outcome == "failure"
-
-    identity: Record
-    if user_type == "root":
-        identity = {
-            "type": IDENTITY_TYPE["root"],
-            "principalId": account_id,
-            "arn": f"arn:aws:iam::{account_id}:root",
-            "accountId": account_id,
-            "accessKeyId": "",
-        }
-    elif unknown_user:
-        identity = {
-            "type": IDENTITY_TYPE["iam"],
-            "accountId": account_id,
-            "accessKeyId": "",
-            "userName": "HIDDEN_DUE_TO_SECURITY_REASONS",
-        }
-    elif failed:
-        identity = {
-            "type": IDENTITY_TYPE["iam"],
-            "principalId": _principal_id("AIDA", account_id, user_name),
-            "accountId": account_id,
-            "accessKeyId": "",
-            "userName": user_name,
-        }
-    else:
-        identity = {
-            "type": IDENTITY_TYPE["iam"],
-            "principalId": _principal_id("AIDA", account_id, user_name),
-            "arn": f"arn:aws:iam::{account_id}:user/{user_name}",
-            "accountId": account_id,
-            "userName": user_name,
-        }
+    identity = _login_identity(user_type, account_id, user_name, failed=failed, unknown_user=unknown_user)
 
     state_region = "us-east-1" if user_type == "root" else region
     extra: Record = {

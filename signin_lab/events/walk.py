@@ -58,76 +58,103 @@ def walk_paths(paths: Iterable[str | Path], *, strict: bool) -> Found:
     `strict`: a folder that cannot be listed, or a file that cannot be examined, raises
     SigninLabError naming it; otherwise it is recorded in `.problems`. A path that does not
     exist is always an error; a non-regular file (FIFO, device) is never opened: named
-    explicitly with `strict` it raises, otherwise (e.g. met in a folder) it is in `.problems`. Hidden folders (.git) are not entered; hidden files, digest
-    files and files without an event suffix are listed as ignored.
+    explicitly with `strict` it raises, otherwise (e.g. met in a folder) it is in `.problems`.
+    Hidden folders (.git) are not entered; hidden files, digest files and files without an event
+    suffix are listed as ignored.
     """
-    found = Found()
-    seen_files: set[str] = set()
-    seen_dirs: set[str] = set()
-
-    def add_file(path: str, mode: int, explicit: bool = False) -> None:
-        if not stat.S_ISREG(mode):
-            if strict and explicit:
-                raise SigninLabError(f"{path}: not a regular file ({_kind_of(mode)})", field="paths")
-            found.problems.append((path, f"not a regular file ({_kind_of(mode)}): not opened", "file"))
-            return
-        real = os.path.realpath(path)
-        if real not in seen_files:  # the same file reached twice is read once
-            seen_files.add(real)
-            found.files.append(path)
-
-    def walk_error(exc: OSError) -> None:
-        where = exc.filename or "?"
-        reason = f"cannot list folder: {exc.strerror or exc}"
-        if strict:
-            raise SigninLabError(f"{where}: {reason}", field="paths")
-        found.problems.append((str(where), reason, "folder"))
-
+    walker = _Walker(strict)
     for raw in paths:
         path = os.fspath(raw)
-        try:
-            mode = os.stat(path).st_mode
-        except FileNotFoundError:
-            raise SigninLabError(f"{path}: no such file or folder", field="paths") from None
-        except OSError as exc:
-            raise SigninLabError(f"{path}: cannot examine: {exc.strerror or exc}", field="paths") from None
-        if not stat.S_ISDIR(mode):
-            add_file(path, mode, explicit=True)
-            continue
+        mode = _top_mode(path)
+        if stat.S_ISDIR(mode):
+            walker.walk_folder(path)
+        else:
+            walker.add_file(path, mode, explicit=True)
+    return walker.found
+
+
+def _top_mode(path: str) -> int:
+    """The st_mode of a path given by the caller: one that is missing or unreadable is an error."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        raise SigninLabError(f"{path}: no such file or folder", field="paths") from None
+    except OSError as exc:
+        raise SigninLabError(f"{path}: cannot examine: {exc.strerror or exc}", field="paths") from None
+
+
+class _Walker:
+    """One walk over the paths given: what it found, and the files and folders already seen."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.found = Found()
+        self.seen_files: set[str] = set()
+        self.seen_dirs: set[str] = set()
+
+    def add_file(self, path: str, mode: int, explicit: bool = False) -> None:
+        """List a file to read once (by real path); a non-regular file is a problem, never opened."""
+        if not stat.S_ISREG(mode):
+            if self.strict and explicit:
+                raise SigninLabError(f"{path}: not a regular file ({_kind_of(mode)})", field="paths")
+            self.found.problems.append((path, f"not a regular file ({_kind_of(mode)}): not opened", "file"))
+            return
+        real = os.path.realpath(path)
+        if real not in self.seen_files:  # the same file reached twice is read once
+            self.seen_files.add(real)
+            self.found.files.append(path)
+
+    def walk_error(self, exc: OSError) -> None:
+        """os.walk's onerror: a folder that cannot be listed raises (strict) or is a problem."""
+        where = exc.filename or "?"
+        reason = f"cannot list folder: {exc.strerror or exc}"
+        if self.strict:
+            raise SigninLabError(f"{where}: {reason}", field="paths")
+        self.found.problems.append((str(where), reason, "folder"))
+
+    def walk_folder(self, path: str) -> None:
+        """Walk one folder given (once, by real path) and add its event files in sorted order."""
         top_real = os.path.realpath(path)
-        if top_real in seen_dirs:
-            continue  # already walked as part of an earlier path
-        seen_dirs.add(top_real)
+        if top_real in self.seen_dirs:
+            return  # already walked as part of an earlier path
+        self.seen_dirs.add(top_real)
         candidates: list[tuple[str, int]] = []
-        for dirpath, dirnames, filenames in os.walk(path, onerror=walk_error, followlinks=True):
-            for name in list(dirnames):
-                full = os.path.join(dirpath, name)
-                if name.startswith("."):
-                    dirnames.remove(name)
-                elif DIGEST.search(name):
-                    dirnames.remove(name)
-                    found.ignored.append(full)
-                else:
-                    real = os.path.realpath(full)
-                    if real in seen_dirs:  # a link loop or a folder reached twice: walked once
-                        dirnames.remove(name)
-                        if os.path.islink(full):
-                            found.ignored.append(full)
-                    else:
-                        seen_dirs.add(real)
-            for name in filenames:
-                full = os.path.join(dirpath, name)
-                if name.startswith(".") or DIGEST.search(name) or not name.lower().endswith(EVENT_SUFFIXES):
-                    found.ignored.append(full)
-                    continue
-                try:
-                    candidates.append((full, os.stat(full).st_mode))
-                except OSError as exc:  # a dangling link, or removed while walking
-                    if strict:
-                        raise SigninLabError(
-                            f"{full}: cannot examine: {exc.strerror or exc}", field="paths"
-                        ) from None
-                    found.problems.append((full, f"cannot examine: {exc.strerror or exc}", "file"))
+        for dirpath, dirnames, filenames in os.walk(path, onerror=self.walk_error, followlinks=True):
+            self.prune_folders(dirpath, dirnames)
+            candidates.extend(self.event_files(dirpath, filenames))
         for full, mode in sorted(candidates):
-            add_file(full, mode)
-    return found
+            self.add_file(full, mode)
+
+    def prune_folders(self, dirpath: str, dirnames: list[str]) -> None:
+        """Drop from `dirnames` (in place, as os.walk allows) hidden, digest and already-walked folders."""
+        for name in list(dirnames):
+            full = os.path.join(dirpath, name)
+            if name.startswith("."):
+                dirnames.remove(name)
+            elif DIGEST.search(name):
+                dirnames.remove(name)
+                self.found.ignored.append(full)
+            else:
+                real = os.path.realpath(full)
+                if real in self.seen_dirs:  # a link loop or a folder reached twice: walked once
+                    dirnames.remove(name)
+                    if os.path.islink(full):
+                        self.found.ignored.append(full)
+                else:
+                    self.seen_dirs.add(real)
+
+    def event_files(self, dirpath: str, filenames: list[str]) -> list[tuple[str, int]]:
+        """The (path, st_mode) of a folder's event files; the others are listed as ignored."""
+        out: list[tuple[str, int]] = []
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if name.startswith(".") or DIGEST.search(name) or not name.lower().endswith(EVENT_SUFFIXES):
+                self.found.ignored.append(full)
+                continue
+            try:
+                out.append((full, os.stat(full).st_mode))
+            except OSError as exc:  # a dangling link, or removed while walking
+                if self.strict:
+                    raise SigninLabError(f"{full}: cannot examine: {exc.strerror or exc}", field="paths") from None
+                self.found.problems.append((full, f"cannot examine: {exc.strerror or exc}", "file"))
+        return out
