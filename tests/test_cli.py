@@ -182,11 +182,10 @@ def test_serve_prints_how_to_connect(monkeypatch: pytest.MonkeyPatch,
     assert "export SIGNIN_LAB_TARGET=http://127.0.0.1:" in out
 
 
-def test_scan_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """scan reads local files only: `scan --target x` is a usage error, exit 2."""
-    code, _, err = run(["scan", "x.json", "--target", "x"], capsys)
-    assert 2 == code
-    assert "No such option '--target'" in err
+def test_scan_bad_target_for_s3_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """scan's --target reads s3:// URLs (issue 11): an unknown target is one line, exit 2."""
+    code, _, err = run(["scan", "s3://bucket", "--target", "x"], capsys)
+    assert (2, "signin-lab: error: --target: target 'x': expected 'moto', an http(s)://host:port moto server URL, or 'aws'\n") == (code, err)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Built on click (https://click.palletsprojects.com/): typer 0.29 imports pydantic to run any
 command, which cost `scan` a fifth of a second at start-up (see benchmarks/scan.py). One module
-per command or group (stack, archive, backtest, cost, check, doctor, eventbridge, demo, serve, docs), the shared options and
+per command or group (stack, archive, athena, backtest, cost, check, doctor, eventbridge, demo,
+serve, docs), the shared options and
 error mapping in `common`, the rich renderers of library results in `render`. Errors raised on
 purpose (SigninLabError) print as one line on stderr, led by the option their `field` names,
 and exit 2.
@@ -16,6 +17,7 @@ import click
 
 from signin_lab.cli import (
     archive,
+    athena,
     backtest,
     check,
     cost,
@@ -30,7 +32,9 @@ from signin_lab.cli.common import EMAIL, SMS, app, error_line, open_lab
 from signin_lab.errors import SigninLabError
 
 #: The modules that register commands on `app` (imported for that).
-COMMAND_MODULES = (archive, backtest, check, cost, demo, docs, doctor, eventbridge, serve, stack)
+COMMAND_MODULES = (
+    archive, athena, backtest, check, cost, demo, docs, doctor, eventbridge, serve, stack
+)
 
 
 def main(argv: list[str] | None = None) -> None:

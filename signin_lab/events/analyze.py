@@ -188,19 +188,21 @@ def run_analyze(
     out: str | Path,
     on_error: OnError = "raise",
     max_bytes: int | None = None,
+    target: Any = None,
 ) -> Analysis:
     """The `signin-lab analyze` work: summarise the records in `paths`, write the charts to `out`.
 
     Errors name the file and the record's place within it; `max_bytes` caps one file's
-    decompressed size (default `load_records`' MAX_BYTES). Skipped input (including sign-ins
-    whose fields cannot be read, with on_error="skip") is in `result.report`, and one
+    decompressed size (default `load_records`' MAX_BYTES). `target` (a Lab, Target or S3
+    client) reads s3:// paths (see signin_lab.events.sources). Skipped input (including
+    sign-ins whose fields cannot be read, with on_error="skip") is in `result.report`, and one
     SkippedInputWarning summarises it.
     """
     import warnings
 
     from signin_lab.events.load import MAX_BYTES, SkippedInputWarning, load_records
 
-    stream = load_records(*paths, on_error=on_error, max_bytes=max_bytes or MAX_BYTES)
+    stream = load_records(*paths, on_error=on_error, max_bytes=max_bytes or MAX_BYTES, target=target)
     report = stream.report
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedInputWarning)  # one warning below, with everything

@@ -58,18 +58,22 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from signin_lab.errors import SigninLabError
 from signin_lab.events.walk import EVENT_SUFFIXES, Found, walk_paths
 
-__all__ = ["EVENT_SUFFIXES", "MAX_BYTES", "EventFileError", "LoadReport", "RecordStream",
-           "Skipped", "SkippedInputWarning", "find_files", "load_records"]
+__all__ = ["EVENT_SUFFIXES", "MAX_BYTES", "EventFileError", "LoadReport", "RecordStream", "Resolved",
+           "Skipped", "SkippedInputWarning", "check_options", "find_files", "load_records", "read_blob",
+           "resolve"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.events.sources import Prune
 
 OnError = Literal["raise", "skip"]
 SkipKind = Literal["file", "record", "folder"]
@@ -210,12 +214,14 @@ class RecordStream(Iterator[dict[str, Any]]):
         *,
         skipped: Iterable[Skipped] = (),
         max_bytes: int = MAX_BYTES,
+        remote: Mapping[str, Callable[[], bytes]] | None = None,
     ) -> None:
         self.report = LoadReport(files=list(files), ignored=ignored, skipped=list(skipped))
         self._on_error = on_error
         self._on_file = on_file
         self._files = files
         self._max_bytes = max_bytes
+        self._remote = remote or {}
         self._it = self._generate()
 
     @property
@@ -260,7 +266,11 @@ class RecordStream(Iterator[dict[str, Any]]):
         for path in self._files:
             items: Iterable[Any] = ()
             try:
-                label, items, text, pos = _read_file(path, self._max_bytes)
+                fetch = self._remote.get(path)
+                if fetch is None:
+                    label, items, text, pos = _read_file(path, self._max_bytes)
+                else:
+                    label, items, text, pos = read_blob(path, fetch(), self._max_bytes)
                 if type(items) is list:
                     # The hot path: one type check and one key look-up a record, in C loops.
                     good = [r for r in items if type(r) is dict and type(r.get("eventTime")) is str]
@@ -327,26 +337,87 @@ def load_records(
     *paths: str | Path,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> RecordStream:
-    """CloudTrail records from files and folders (walked recursively, sorted), streamed.
+    """CloudTrail records from files, folders and `s3://bucket/prefix` URLs, streamed.
 
+    Folders are walked recursively and sorted (see signin_lab.events.walk); `s3://` URLs are
+    listed through `target` (a Lab, a Target or an S3 client) and read one object at a time
+    (see signin_lab.events.sources). `prune` (days, Regions, accounts) leaves out files by their
+    place in CloudTrail's layout before anything is read.
     `on_error="raise"`: the first bad file, line or record (or a folder that cannot be listed)
     raises EventFileError (a SigninLabError) naming the file and where (record index, line,
     row). `on_error="skip"`: good records come through; the rest is counted in the returned
     stream's `.report` and summarised by one SkippedInputWarning when the stream ends.
     Non-regular files met in folders (FIFOs, devices) are never opened: always skipped and
     counted. Each file is read once however `paths` overlap. `max_bytes`: the most one file
-    may hold once decompressed (default MAX_BYTES, 1 GiB). `on_file(path)` is called after
-    each file (for progress bars). Formats: see this module's docstring.
+    (local or S3) may hold once decompressed (default MAX_BYTES, 1 GiB). `on_file(path)` is
+    called after each file (for progress bars). Formats: see this module's docstring.
     """
+    check_options(on_error, max_bytes)
+    found = resolve(paths, target=target, prune=prune, on_error=on_error)
+    return RecordStream(found.files, found.ignored, on_error, on_file, skipped=found.skipped,
+                        max_bytes=max_bytes, remote=found.remote)
+
+
+def check_options(on_error: str, max_bytes: int) -> None:
+    """SigninLabError unless `on_error` is "raise" or "skip" and `max_bytes` a positive int."""
     if on_error not in ("raise", "skip"):
         raise SigninLabError(f"on_error={on_error!r}: expected 'raise' or 'skip'", field="on_error")
     if type(max_bytes) is not int or max_bytes < 1:
         raise SigninLabError(f"max_bytes={max_bytes!r}: expected a positive number of bytes", field="max_bytes")
-    found = _find(paths, on_error)
-    skipped = [Skipped(path, None, reason, kind) for path, reason, kind in found.problems]  # type: ignore[arg-type]
-    return RecordStream(found.files, found.ignored, on_error, on_file, skipped=skipped, max_bytes=max_bytes)
+
+
+@dataclass
+class Resolved:
+    """What some paths come to: files to read, files ignored, problems met while walking or
+    listing (as Skipped), and a fetcher for each s3:// file."""
+
+    files: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    remote: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+
+
+def resolve(
+    paths: Iterable[str | Path], *, target: Any = None, prune: Prune | None = None,
+    on_error: OnError = "raise",
+) -> Resolved:
+    """The files to read for local paths (walked together by `walk_paths`, so overlapping paths
+    give each file once) and `s3://` URLs (listed through `target`), pruned by `prune`.
+
+    Local files come first, in walk order, then each URL's objects in key order.
+    """
+    from functools import partial
+
+    names = [os.fspath(p) for p in paths]
+    if not names:
+        raise SigninLabError("no path given: pass CloudTrail files or folders")
+    local = [p for p in names if not p.startswith("s3:")]
+    out = Resolved()
+    if local:
+        found = walk_paths(local, strict=on_error == "raise")
+        out.files = [f for f in found.files if prune is None or prune.keeps(f)]
+        out.ignored = found.ignored
+        out.skipped = [Skipped(path, None, reason, kind)  # type: ignore[arg-type]
+                       for path, reason, kind in found.problems]
+    client = None
+    for path in names:
+        if not path.startswith("s3:"):
+            continue
+        from signin_lab.events.sources import S3Archive, s3_client
+
+        client = client or s3_client(target)
+        archive = S3Archive(path, client, prune)
+        for key in archive.list_keys():
+            url = f"s3://{archive.bucket}/{key}"
+            if url not in out.remote:  # overlapping URLs: each object once
+                out.files.append(url)
+                out.remote[url] = partial(archive.fetch, key)
+        out.ignored += archive.ignored
+    return out
 
 
 # -- reading one file -------------------------------------------------------------------------
@@ -514,6 +585,37 @@ def _read_file(path: str, cap: int) -> tuple[str, Iterable[Any], bytes | None, l
             return "row", _read_csv(path, io.BytesIO(data), pos, cap), None, pos
         raise EventFileError(path, None, "not JSON (does not start with '{' or '[')")
     items, verbatim = _read_document(path, data)
+    return "record", items, data if verbatim else None, pos
+
+
+def read_blob(name: str, data: bytes, cap: int = MAX_BYTES) -> tuple[str, Iterable[Any], bytes | None, list[int]]:
+    """`_read_file` for a file already in memory (an S3 object): the same formats, errors and
+    decompression cap (`cap` bytes once gunzipped; `_gunzip` stops a gzip bomb there)."""
+    if data[:2] == _GZIP_MAGIC:
+        data = _gunzip(name, data, cap)
+    elif name.lower().endswith(".gz"):
+        raise EventFileError(name, None, "not a valid gzip file (named .gz, no gzip header)")
+    elif len(data) > cap:
+        raise _too_big(name, cap)
+    base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    pos = [0]
+    if base.endswith(".csv"):
+        return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
+    if base.endswith(_LINE_SUFFIXES):
+        return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+    body = data.lstrip().removeprefix(_BOM)
+    head = body[:1]
+    if not base.endswith(".json") and head == b"{":
+        first = body.split(b"\n", 1)[0]
+        if _EXPORT_LINE.match(first) or _is_line_object(first):
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+    if not base.endswith(".json") and head and head not in (b"{", b"["):
+        if _EXPORT_LINE.match(body):
+            return "line", _read_lines(name, io.BytesIO(data), pos=pos, cap=cap), None, pos
+        if b"," in body.split(b"\n", 1)[0]:
+            return "row", _read_csv(name, io.BytesIO(data), pos, cap), None, pos
+        raise EventFileError(name, None, "not JSON (does not start with '{' or '[')")
+    items, verbatim = _read_document(name, data)
     return "record", items, data if verbatim else None, pos
 
 

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.load import MAX_BYTES, LoadReport, OnError, load_records
+from signin_lab.events.load import MAX_BYTES, LoadReport, OnError
 
-#: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from signin_lab.events.sources import Prune
+
+#: NAME=PATTERN: a name of letters, digits and _ . - / # (as metric and alarm names use) then '='.
 _NAME_EQ = re.compile(r"^\s*([A-Za-z0-9_./#-]+)\s*=(.*)$", re.DOTALL)
 
 
@@ -111,21 +113,51 @@ def scan(
     patterns: Mapping[str, str] | None = None,
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    engine: str = "python",
+    jobs: int | None = 1,
     max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
-    """Run metric-filter patterns (default: the configured alerts) over files and folders.
+    """Run metric-filter patterns (default: the configured alerts) over files, folders and s3:// URLs.
 
-    Every pattern is compiled before any file is read, so a bad pattern fails fast.
-    `max_bytes`: the most one file may hold once decompressed (see `load_records`).
+    Every pattern is compiled before any file is read, so a bad pattern fails fast. `target`
+    (a Lab, Target or S3 client) reads s3:// URLs; `prune` leaves out days, Regions, accounts.
+    `engine`: "python" (`jobs` processes; None: one per core) or "duckdb" (its own threads).
+    `max_bytes`: the most one file may hold once decompressed (see `load_records`); both
+    engines refuse a larger file.
     """
+    from signin_lab.events.load import check_options, resolve
     from signin_lab.filterpattern import FilterPattern
 
     chosen = dict(patterns) if patterns is not None else default_patterns()
     for text in chosen.values():
         FilterPattern(text)  # compile errors (FilterPatternError) before reading anything
-    stream = load_records(*paths, on_error=on_error, on_file=on_file, max_bytes=max_bytes)
-    seen, matches = count_batches(stream.batches(), chosen)
-    return ScanResult(records=seen, matches=matches, report=stream.report)
+    check_options(on_error, max_bytes)
+    found = resolve(paths, target=target, prune=prune, on_error=on_error)
+    files, remote = found.files, found.remote
+    if engine == "duckdb":
+        from signin_lab.events.engine_duckdb import count_files as duck_count
+        seen, matches, skipped, read = duck_count(files, chosen, remote=remote, on_error=on_error,
+                                                  max_bytes=max_bytes)
+    elif engine == "python":
+        from signin_lab.events.engine_python import count_files
+        seen, matches, skipped, read = count_files(
+            files, chosen, remote=remote, on_error=on_error, jobs=jobs, on_file=on_file,
+            max_bytes=max_bytes,
+        )
+    else:
+        raise SigninLabError(f"--engine {engine!r}: expected python or duckdb", field="engine")
+    skipped = found.skipped + skipped  # folders and FIFOs met while walking, then the files' own
+    report = LoadReport(files=files, files_read=read, records=seen, skipped=skipped,
+                        ignored=found.ignored, done=True)
+    if skipped:
+        import warnings
+
+        from signin_lab.events.load import SkippedInputWarning
+
+        warnings.warn(report.summary(), SkippedInputWarning, stacklevel=2)
+    return ScanResult(records=seen, matches=matches, report=report)
 
 
 def run_scan(
@@ -134,6 +166,10 @@ def run_scan(
     patterns: Iterable[str] = (),
     on_error: OnError = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    engine: str = "python",
+    jobs: int | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> ScanResult:
     """The `signin-lab scan` counts: the configured alerts plus `NAME=PATTERN` options.
@@ -151,4 +187,5 @@ def run_scan(
         except SigninLabError as exc:  # name the option, not just the pattern's text
             raise SigninLabError(f"--pattern {name}: {exc}", field="patterns") from None
     chosen.update(options)
-    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, max_bytes=max_bytes)
+    return scan(*paths, patterns=chosen, on_error=on_error, on_file=on_file, target=target, prune=prune,
+                engine=engine, jobs=jobs, max_bytes=max_bytes)

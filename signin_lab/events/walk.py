@@ -29,7 +29,9 @@ from signin_lab.errors import SigninLabError
 EVENT_SUFFIXES: tuple[str, ...] = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".gz")
 #: CloudTrail's digest files (log file integrity validation) hold hashes, not records:
 #: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
-DIGEST = re.compile(r"CloudTrail-Digest")
+#: AWS Config's ConfigWritabilityCheckFile (its write test in a shared bucket) is not records either:
+#: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+DIGEST = re.compile(r"CloudTrail-Digest|ConfigWritabilityCheck")
 
 
 @dataclass
