@@ -132,3 +132,25 @@ def test_volume_bytes_are_compact_json_sizes() -> None:
     month = [0, 0, 0, 0]
     _volume(month, records)
     assert sum(len(orjson.dumps(r)) for r in records) == month[1]
+
+
+def test_jobs_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes reading chunks of the quiet month give one process's result exactly."""
+    from signin_lab.backtest import jobs
+
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    path = SAMPLES / "quiet_month"
+    assert backtest(path, jobs=1).to_json() == backtest(path, jobs=2).to_json()
+
+
+def test_jobs_raise_the_first_bad_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad file read in a worker process is a SigninLabError naming it."""
+    from signin_lab.backtest import jobs
+
+    monkeypatch.setattr(jobs, "CHUNK", 1)
+    for i in range(3):
+        (tmp_path / f"f{i}.json").write_bytes(orjson.dumps({"Records": [
+            {"eventTime": f"2025-01-01T00:00:0{i}Z", "eventName": "x", "recipientAccountId": "123456789012"}]}))
+    (tmp_path / "f1.json").write_bytes(b'{"Records": [1]}')
+    with pytest.raises(SigninLabError, match="f1.json: record 0: expected a JSON object"):
+        backtest(tmp_path, jobs=2)

@@ -140,6 +140,7 @@ def backtest(
     on_file: Callable[[Path], None] | None = None,
     target: Any = None,
     prune: Prune | None = None,
+    jobs: int | None = None,
 ) -> Backtest:
     """Replay an archive's month through the configured alerts without a target; price it.
 
@@ -152,7 +153,8 @@ def backtest(
     ("python" or "duckdb", the same figures). `target`: a Lab, Target or S3 client through which
     `s3://bucket/prefix` sources are listed and read (one object at a time); `prune`
     (signin_lab.events.sources.Prune: days, Regions, accounts) leaves files out by their place in
-    CloudTrail's layout before anything is read.
+    CloudTrail's layout before anything is read. `jobs`: processes the python engine reads local
+    files in (default: one a core, as `scan`; the series are the same however many).
     """
     from signin_lab.config import LabConfig
     from signin_lab.costs import PLANS
@@ -166,7 +168,7 @@ def backtest(
     home = None if cfg.trail_multi_region else cfg.region
     archive = read_archive(
         source, filters, engine=engine, home_region=home, on_error=on_error, on_file=on_file,
-        target=target, prune=prune,
+        target=target, prune=prune, jobs=jobs,
     )
     if not archive.groups:
         where = ", ".join(str(s) for s in ([source] if isinstance(source, str | Path) else source))

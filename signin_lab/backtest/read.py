@@ -297,12 +297,14 @@ def read_archive(
     on_file: Callable[[Path], None] | None = None,
     target: Any = None,
     prune: Prune | None = None,
+    jobs: int | None = 1,
 ) -> Archive:
     """Read the archive once into per-(trail, account) series for these metric filters.
 
     `source`: files, folders and `s3://bucket/prefix` URLs (listed and fetched one object at a
     time through `target`, a Lab, a Target or an S3 client; see signin_lab.events.sources).
     `prune`: days, Regions, accounts left out by their place in CloudTrail's layout.
+    `jobs`: processes for the python engine over local files (None: one a core; see jobs.py).
     `home_region`: a single-Region trail's Region (records of other Regions are not delivered,
     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html);
     None for a multi-Region trail.
@@ -328,7 +330,16 @@ def read_archive(
         read_duckdb(reader, found.files, remote, on_error, on_file)
         skipped = skipped_found
     else:
-        skipped = _read_python(reader, found, remote, on_error, on_file)
+        from signin_lab.backtest import jobs as parallel
+
+        jobs = (os.cpu_count() or 1) if jobs is None else jobs
+        if jobs < 1:
+            raise SigninLabError(f"--jobs {jobs}: expected 1 or more")
+        if jobs > 1 and not remote and on_file is None and len(found.files) > parallel.CHUNK:
+            skipped = [str(s) for s in found.skipped]
+            skipped += parallel.read_parallel(reader, found.files, on_error, jobs)
+        else:
+            skipped = _read_python(reader, found, remote, on_error, on_file)
     for path in found.files:
         if path not in sizes and not path.startswith("s3:"):
             sizes[path] = os.path.getsize(path)

@@ -72,6 +72,8 @@ def _write_out(result: Backtest, out: str) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--engine", type=click.Choice(["python", "duckdb"]), default="python", show_default=True,
               help="How the archive is read.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for the python engine [default: cores].")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--out", default=None, help="Folder for a chart per alert (PNG) and backtest.json.")
 @click.option("--plan", type=click.Choice(["legacy", "free", "paid"]), default="legacy", show_default=True,
@@ -98,6 +100,7 @@ def _write_out(result: Backtest, out: str) -> list[Path]:
 def backtest_command(
     paths: tuple[str, ...],
     engine: str,
+    jobs: int | None,
     output: str,
     out: str | None,
     plan: str,
@@ -135,7 +138,7 @@ def backtest_command(
         overrides["datapoints_to_alarm"] = evaluation_periods  # AWS's default: M = N
     config = LabConfig(region=region, email=email or None, sms=sms or None, **overrides)
     options: dict[str, Any] = {
-        "plan": plan, "engine": engine, "account": account, "trail": trail, "on_error": on_error,
+        "plan": plan, "engine": engine, "jobs": jobs, "account": account, "trail": trail, "on_error": on_error,
     }
     if since or until:
         from signin_lab.events.sources import Prune
