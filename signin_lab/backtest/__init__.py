@@ -6,7 +6,8 @@
     result.bill.total                  # the month priced from measured volumes
     result.with_config(evaluation_periods=3, datapoints_to_alarm=2)   # what-if, no re-reading
 
-The archive is read once (read.py) into per-minute series, the alarms run with the emulator's
+The archive is read once (read.py; duck.py for `engine="duckdb"`, jobs.py for processes) into
+per-minute series, the alarms run with the emulator's
 evaluator (result.py), and the cost model prices the measured month (bill.py). `lab.replay` does
 the same on moto record by record; a test checks both give the same timelines and inboxes.
 """
