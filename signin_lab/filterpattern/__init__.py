@@ -24,7 +24,7 @@ regular expressions (regex) syntax"; conformance case in tests/conformance/regex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -44,8 +44,19 @@ from signin_lab.filterpattern.nodes import Kind
 from signin_lab.filterpattern.parser import MAX_LENGTH, parse
 from signin_lab.filterpattern.prefilter import compile_need, compile_need_bytes, requirements
 from signin_lab.filterpattern.space import compile_space
-from signin_lab.filterpattern.sql import DIALECTS, Dialect, to_sql
 from signin_lab.filterpattern.visitor import Visitor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.filterpattern.sql import Dialect
+
+def __getattr__(name: str) -> Any:
+    """`DIALECTS` and `Dialect`, from signin_lab.filterpattern.sql when first asked for (PEP 562)."""
+    if name in ("DIALECTS", "Dialect"):
+        from signin_lab.filterpattern import sql
+
+        return getattr(sql, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DIALECTS",
@@ -250,6 +261,8 @@ class FilterPattern:
         the interpreter's meaning raises FilterPatternError(kind="sql") naming it.
         See signin_lab.filterpattern.sql for the rules and the known limits.
         """
+        from signin_lab.filterpattern.sql import to_sql  # imported on first use: scan starts faster
+
         return to_sql(self.tree, self.pattern, dialect, column)
 
     # -- display ----------------------------------------------------------------------------
