@@ -154,3 +154,13 @@ def test_jobs_raise_the_first_bad_file(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "f1.json").write_bytes(b'{"Records": [1]}')
     with pytest.raises(SigninLabError, match="f1.json: record 0: expected a JSON object"):
         backtest(tmp_path, jobs=2)
+
+
+def test_duckdb_leaves_out_other_regions_as_python_does() -> None:
+    """For a single-Region trail both engines leave out, and note, the same other-Region records."""
+    from signin_lab.config import LabConfig
+
+    cfg = LabConfig(email=EMAIL, sms=SMS, trail_multi_region=False)
+    path = SAMPLES / "root_at_night.json"
+    python, duck = backtest(path, cfg), backtest(path, cfg, engine="duckdb")
+    assert (python.to_json(), python.notes) == (duck.to_json(), duck.notes)
