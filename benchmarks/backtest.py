@@ -10,7 +10,9 @@ checks that their match counts agree exactly, and prints the best-of-N wall time
 over the same month: the per-minute series of a month is the same size however many records
 fill it, so peak memory should stay flat.
 
-    python benchmarks/backtest.py [--records 1000000] [--small 250000] [--repeat 3]
+    python benchmarks/backtest.py [--records 1000000] [--small 250000] [--repeat 3] [--engine python|duckdb]
+
+`--small 0` skips the second (memory) archive.
 """
 
 from __future__ import annotations
@@ -88,11 +90,11 @@ def run(cmd: list[str]) -> tuple[float, int, dict]:
         return elapsed, usage.ru_maxrss // 1024, json.loads(out.read())
 
 
-def compare(records: int, repeat: int) -> dict[str, float]:
+def compare(records: int, repeat: int, engine: str = "python") -> dict[str, float]:
     root = build_archive(records)
     base = [sys.executable, "-m", "signin_lab.cli"]
-    scan_cmd = [*base, "scan", str(root), "--format", "json"]
-    back_cmd = [*base, "backtest", str(root), "--format", "json", "--engine", "python"]
+    scan_cmd = [*base, "scan", str(root), "--format", "json", "--engine", engine]
+    back_cmd = [*base, "backtest", str(root), "--format", "json", "--engine", engine]
     scan_t, back_t, scan_m, back_m = [], [], [], []
     for _ in range(repeat):  # alternate, so both see the same machine load
         t, m, scan_out = run(scan_cmd)
@@ -107,6 +109,8 @@ def compare(records: int, repeat: int) -> dict[str, float]:
     files = sum(1 for _ in root.rglob("*.json.gz"))
     print(f"archive: {scan_out['records']:,} records over {DAYS} days in {files:,} files")
     print(f"  counts agree: {counts}")
+    print(f"  engine {engine}; pairs (scan s, backtest s): "
+          + ", ".join(f"({a:.2f}, {b:.2f})" for a, b in zip(scan_t, back_t, strict=True)))
     print(f"  signin-lab scan     : best {min(scan_t):.2f} s of {repeat}, peak {max(scan_m)} MB")
     print(f"  signin-lab backtest : best {min(back_t):.2f} s of {repeat}, peak {max(back_m)} MB")
     print(f"  ratio backtest / scan: {min(back_t) / min(scan_t):.2f}x (goal <= 1.3x)")
@@ -118,11 +122,15 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=250_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engine", choices=("python", "duckdb"), default="python",
+                        help="The engine both commands read the archive with.")
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"Python {platform.python_version()}")
-    small = compare(args.small, args.repeat)
-    large = compare(args.records, args.repeat)
+    large = compare(args.records, args.repeat, args.engine)
+    if not args.small:
+        return
+    small = compare(args.small, args.repeat, args.engine)
     print(f"peak memory of backtest: {small['peak']} MB at {small['records']:,} records, "
           f"{large['peak']} MB at {large['records']:,} records")
 

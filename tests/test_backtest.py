@@ -270,10 +270,10 @@ def test_trail_option_selects_the_trail(tmp_path) -> None:
     assert 1 == backtest(tmp_path, trail="trail-b").records
 
 
-def test_duckdb_engine_not_yet_available() -> None:
-    """The duckdb engine is named as missing until the archive engines land."""
-    with pytest.raises(SigninLabError, match="--engine 'duckdb'"):
-        backtest(GUESSING, engine="duckdb")
+def test_unknown_engine_is_named() -> None:
+    """An engine backtest does not have is a SigninLabError naming it and the engines it has."""
+    with pytest.raises(SigninLabError, match="--engine 'spark': backtest reads archives with python, duckdb"):
+        backtest(GUESSING, engine="spark")
 
 
 def test_cli_json(capsys) -> None:
@@ -302,12 +302,6 @@ def test_cli_out_writes_a_chart_per_alert(tmp_path, capsys) -> None:
 def test_sms_priced_for_the_fictional_uk_number(quiet) -> None:
     """The root sign-in's SMS to +44 7700 900123 is priced as a UK text."""
     assert {"GB": 1} == dict(quiet.bills["legacy"].scenario.sms_per_month)
-
-
-def test_s3_source_named_as_not_yet_readable() -> None:
-    """An s3:// archive is a clear SigninLabError until the S3 reader lands."""
-    with pytest.raises(SigninLabError, match="S3 sources"):
-        backtest("s3://example-bucket/AWSLogs/")
 
 
 def test_bad_event_time_names_the_file(tmp_path) -> None:

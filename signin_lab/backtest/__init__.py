@@ -6,7 +6,8 @@
     result.bill.total                  # the month priced from measured volumes
     result.with_config(evaluation_periods=3, datapoints_to_alarm=2)   # what-if, no re-reading
 
-The archive is read once (read.py) into per-minute series, the alarms run with the emulator's
+The archive is read once (read.py; duck.py for `engine="duckdb"`, jobs.py for processes) into
+per-minute series, the alarms run with the emulator's
 evaluator (result.py), and the cost model prices the measured month (bill.py). `lab.replay` does
 the same on moto record by record; a test checks both give the same timelines and inboxes.
 """
@@ -24,6 +25,7 @@ from signin_lab.backtest.read import ENGINES, Archive, Group, read_archive
 from signin_lab.backtest.result import WHAT_IF, AlertResult, Backtest, evaluate
 from signin_lab.emulator.series import MinuteSeries
 from signin_lab.errors import SigninLabError
+from signin_lab.events.sources import Prune
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import LabConfig
@@ -137,6 +139,9 @@ def backtest(
     trail: str | None = None,
     on_error: str = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    jobs: int | None = None,
 ) -> Backtest:
     """Replay an archive's month through the configured alerts without a target; price it.
 
@@ -145,7 +150,12 @@ def backtest(
     texts are counted). `plan`: the free-tier regime of the headline bill ("legacy", "free",
     "paid"); the other regime is priced too (`result.bills`). `account` / `trail`: which of several
     accounts or trails in the archive the log group receives (default: the config's account, the
-    largest trail; the others are named in `result.notes`). `engine`: how the archive is read.
+    largest trail; the others are named in `result.notes`). `engine`: how the archive is read
+    ("python" or "duckdb", the same figures). `target`: a Lab, Target or S3 client through which
+    `s3://bucket/prefix` sources are listed and read (one object at a time); `prune`
+    (signin_lab.events.sources.Prune: days, Regions, accounts) leaves files out by their place in
+    CloudTrail's layout before anything is read. `jobs`: processes the python engine reads local
+    files in (default: one a core, as `scan`; the series are the same however many).
     """
     from signin_lab.config import LabConfig
     from signin_lab.costs import PLANS
@@ -158,7 +168,8 @@ def backtest(
     filters = filters_for(cfg)  # pattern errors before anything is read
     home = None if cfg.trail_multi_region else cfg.region
     archive = read_archive(
-        source, filters, engine=engine, home_region=home, on_error=on_error, on_file=on_file
+        source, filters, engine=engine, home_region=home, on_error=on_error, on_file=on_file,
+        target=target, prune=prune, jobs=jobs,
     )
     if not archive.groups:
         where = ", ".join(str(s) for s in ([source] if isinstance(source, str | Path) else source))
@@ -172,14 +183,8 @@ def backtest(
     if archive.ignored:
         notes.append(f"ignored {len(archive.ignored)} file(s) that are not CloudTrail files")
     files = len(group.files)
-    size = sum(_size(f) for f in group.files)
+    size = sum(archive.sizes.get(f, 0) for f in group.files)
     return evaluate(cfg, group, plan, {"notes": notes, "files": files, "file_bytes": size})
-
-
-def _size(path: str) -> int:
-    import os
-
-    return os.path.getsize(path)
 
 
 class _CallableModule(types.ModuleType):

@@ -32,9 +32,11 @@ from signin_lab.emulator.clock import floor_minute, parse_time
 from signin_lab.emulator.metrics import MetricFilter, _number
 from signin_lab.emulator.series import MinuteSeries
 from signin_lab.errors import SigninLabError
+from signin_lab.events.load import MAX_BYTES
+from signin_lab.events.sources import Prune
 
-#: The engines that can read an archive for a backtest (issue 11 adds "duckdb").
-ENGINES: tuple[str, ...] = ("python",)
+#: The engines that can read an archive for a backtest (python: load.py's reader; duckdb: duck.py).
+ENGINES: tuple[str, ...] = ("python", "duckdb")
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Archive:
     files: list[str]
     skipped: list[str]
     ignored: list[str]
+    #: each file's stored size in bytes (local: on disk; s3://: the object fetched)
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def trail_of(path: str) -> str:
@@ -291,39 +295,87 @@ def read_archive(
     home_region: str | None = None,
     on_error: str = "raise",
     on_file: Callable[[Path], None] | None = None,
+    target: Any = None,
+    prune: Prune | None = None,
+    jobs: int | None = 1,
 ) -> Archive:
     """Read the archive once into per-(trail, account) series for these metric filters.
 
+    `source`: files, folders and `s3://bucket/prefix` URLs (listed and fetched one object at a
+    time through `target`, a Lab, a Target or an S3 client; see signin_lab.events.sources).
+    `prune`: days, Regions, accounts left out by their place in CloudTrail's layout.
+    `jobs`: processes for the python engine over local files (None: one a core; see jobs.py).
     `home_region`: a single-Region trail's Region (records of other Regions are not delivered,
     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html);
     None for a multi-Region trail.
     """
-    import warnings
-
-    from signin_lab.events.load import (
-        EventFileError,
-        SkippedInputWarning,
-        find_files,
-        load_records,
-    )
+    from signin_lab.events.load import check_options, resolve
 
     if engine not in ENGINES:
         raise SigninLabError(
-            f"--engine {engine!r}: backtest reads archives with {', '.join(ENGINES)} "
-            "(the duckdb engine comes with the archive engines of issue 11)"
+            f"--engine {engine!r}: backtest reads archives with {', '.join(ENGINES)}"
         )
     sources = [source] if isinstance(source, str | Path) else list(source)
     if not sources:
         raise SigninLabError("backtest: no archive given (a folder, a file, or several)")
-    for s in sources:
-        if str(s).startswith("s3://"):
-            raise SigninLabError(
-                f"backtest {s}: S3 sources come with issue 11's S3 reader; download the archive "
-                "(aws s3 sync) and backtest the folder"
-            )
-    files, ignored = find_files(*sources)
+    check_options(on_error, MAX_BYTES)
+    found = resolve(sources, target=target, prune=prune, on_error=on_error)  # type: ignore[arg-type]
+    sizes: dict[str, int] = {}
+    remote = {url: _measured(url, fetch, sizes) for url, fetch in found.remote.items()}
     reader = _Reader(filters, home_region)
-    stream = load_records(*sources, on_error=on_error, on_file=on_file)  # type: ignore[arg-type]
+    if engine == "duckdb":
+        from signin_lab.backtest.duck import read_duckdb
+
+        skipped_found = [str(s) for s in found.skipped]
+        read_duckdb(reader, found.files, remote, on_error, on_file)
+        skipped = skipped_found
+    else:
+        from signin_lab.backtest import jobs as parallel
+
+        jobs = (os.cpu_count() or 1) if jobs is None else jobs
+        if jobs < 1:
+            raise SigninLabError(f"--jobs {jobs}: expected 1 or more")
+        if jobs > 1 and not remote and on_file is None and len(found.files) > parallel.CHUNK:
+            skipped = [str(s) for s in found.skipped]
+            skipped += parallel.read_parallel(reader, found.files, on_error, jobs)
+        else:
+            skipped = _read_python(reader, found, remote, on_error, on_file)
+    for path in found.files:
+        if path not in sizes and not path.startswith("s3:"):
+            sizes[path] = os.path.getsize(path)
+    archive = Archive(
+        reader.groups(), tuple(filters), list(found.files), skipped, list(found.ignored), sizes
+    )
+    if reader.left_out_region:
+        archive.skipped.append(
+            f"{reader.left_out_region} record(s) from other Regions than {home_region}: "
+            "the trail is not multi-Region, so CloudTrail does not deliver them"
+        )
+    return archive
+
+
+def _measured(url: str, fetch: Callable[[], bytes], sizes: dict[str, int]) -> Callable[[], bytes]:
+    """`fetch`, noting the object's stored size (what S3 stores and bills) in `sizes`."""
+
+    def fetched() -> bytes:
+        data = fetch()
+        sizes[url] = len(data)
+        return data
+
+    return fetched
+
+
+def _read_python(
+    reader: _Reader, found: Any, remote: dict[str, Callable[[], bytes]], on_error: str,
+    on_file: Callable[[Path], None] | None,
+) -> list[str]:
+    """Fold every record through load.py's reader; what was skipped, as text."""
+    import warnings
+
+    from signin_lab.events.load import EventFileError, RecordStream, SkippedInputWarning
+
+    stream = RecordStream(found.files, found.ignored, on_error, on_file,  # type: ignore[arg-type]
+                          skipped=found.skipped, remote=remote)
     report = stream.report
     try:
         with warnings.catch_warnings():
@@ -337,13 +389,4 @@ def read_archive(
         raise
     except SigninLabError as exc:
         raise SigninLabError(f"{report.files[report.files_read]}: {exc}") from exc
-    skipped = [str(s) for s in report.skipped]
-    archive = Archive(
-        reader.groups(), tuple(filters), [str(f) for f in files], skipped, list(ignored)
-    )
-    if reader.left_out_region:
-        archive.skipped.append(
-            f"{reader.left_out_region} record(s) from other Regions than {home_region}: "
-            "the trail is not multi-Region, so CloudTrail does not deliver them"
-        )
-    return archive
+    return [str(s) for s in report.skipped]

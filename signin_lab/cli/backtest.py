@@ -72,6 +72,8 @@ def _write_out(result: Backtest, out: str) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--engine", type=click.Choice(["python", "duckdb"]), default="python", show_default=True,
               help="How the archive is read.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for the python engine [default: cores].")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--out", default=None, help="Folder for a chart per alert (PNG) and backtest.json.")
 @click.option("--plan", type=click.Choice(["legacy", "free", "paid"]), default="legacy", show_default=True,
@@ -91,9 +93,14 @@ def _write_out(result: Backtest, out: str) -> list[Path]:
 @click.option("--on-error", type=click.Choice(["raise", "skip"]), default="raise", show_default=True,
               help="raise: stop at bad input; skip: count it, go on.")
 @click.option("--region", default="eu-west-1", show_default=True, envvar="SIGNIN_LAB_REGION", help="AWS Region.")
+@click.option("--since", default=None, help="First day to read, YYYY-MM-DD (by the files' place in the layout).")
+@click.option("--until", default=None, help="Last day to read, YYYY-MM-DD, inclusive.")
+@click.option("--target", default=None, envvar="SIGNIN_LAB_TARGET",
+              help="For s3:// paths: moto, http(s)://host:port (a moto server), or aws.")
 def backtest_command(
     paths: tuple[str, ...],
     engine: str,
+    jobs: int | None,
     output: str,
     out: str | None,
     plan: str,
@@ -108,6 +115,9 @@ def backtest_command(
     sms: str,
     on_error: str,
     region: str,
+    since: str | None,
+    until: str | None,
+    target: str | None,
 ) -> None:
     """What the alerts would have done on a CloudTrail archive, how noisy, and what it would cost."""
     from signin_lab.backtest import backtest
@@ -127,10 +137,20 @@ def backtest_command(
     if evaluation_periods is not None and datapoints_to_alarm is None:
         overrides["datapoints_to_alarm"] = evaluation_periods  # AWS's default: M = N
     config = LabConfig(region=region, email=email or None, sms=sms or None, **overrides)
-    result = backtest(
-        list(paths), config=config, plan=plan, engine=engine, account=account, trail=trail,
-        on_error=on_error,
-    )
+    options: dict[str, Any] = {
+        "plan": plan, "engine": engine, "jobs": jobs, "account": account, "trail": trail, "on_error": on_error,
+    }
+    if since or until:
+        from signin_lab.events.sources import Prune
+
+        options["prune"] = Prune.from_options(since, until)
+    if any(p.startswith("s3:") for p in paths):
+        from signin_lab.cli.common import open_lab
+
+        with open_lab(target, region) as lab:
+            result = backtest(list(paths), config=config, target=lab, **options)
+    else:
+        result = backtest(list(paths), config=config, **options)
     if output == "json":
         click.echo(json.dumps(result.to_json()))
     else:

@@ -1,0 +1,175 @@
+"""Read an archive for a backtest with DuckDB: the same per-minute series, counted in SQL.
+
+One query over all files (issue 11's reading: `read_json` with `Records` as JSON[], `unnest`, one
+row per record's JSON text) groups the records by file, account and minute and gives, per group:
+the log events, their bytes (the record's compact JSON, as CloudWatch Logs receives it, see
+read._volume), management and data events, and for each alert the matches
+(`FilterPattern.to_sql("duckdb")`, behind the same literal pre-filter as `scan --engine duckdb`)
+with the first and last matching eventTime. The rows are folded into read._Reader's slots, so
+both engines build the groups, the series and the timeline through the same code.
+
+The filters' metric values must be literals (the blog's "1"): a `$.field` value is read from each
+matching record, which the python engine does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from signin_lab.errors import SigninLabError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.backtest.read import _Reader
+
+#: CloudTrail's eventTime `2025-02-01T09:12:33Z`; other forms are read by the python engine.
+EVENT_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
+
+
+def backtest_sql(reader: _Reader) -> str:
+    """The query: one row per (file, account, minute), `$files` the files to read."""
+    from signin_lab.events.engine_duckdb import prefilter_sql
+    from signin_lab.filterpattern import FilterPattern
+    from signin_lab.filterpattern.sql import quote
+
+    columns = []
+    for i, f in enumerate(reader.filters):
+        test = FilterPattern(f.pattern).to_sql("duckdb", "record")
+        cheap = prefilter_sql(f.pattern, "duckdb")
+        hit = f"({cheap + ' AND ' if cheap else ''}{test})"
+        columns += [
+            f"count_if(coalesce({hit}, FALSE)) AS m{i}",
+            f"min(CASE WHEN {hit} THEN t END) AS f{i}",
+            f"max(CASE WHEN {hit} THEN t END) AS l{i}",
+        ]
+    home = (
+        f"WHERE coalesce(region, {quote(reader.home)}) = {quote(reader.home)}"
+        if reader.home is not None
+        else ""
+    )
+    return f"""
+WITH rows_ AS (
+  SELECT filename, CAST(unnest(Records) AS VARCHAR) AS record
+  FROM read_json($files, columns = {{'Records': 'JSON[]'}}, format = 'auto',
+                 filename = true, maximum_object_size = $size)
+), fields_ AS (
+  SELECT filename, record,
+         json_extract_string(record, '$.eventTime') AS t,
+         json_type(record, '$.eventTime') AS t_type,
+         json_extract_string(record, '$.recipientAccountId') AS account,
+         json_extract_string(record, '$.awsRegion') AS region,
+         json_extract_string(record, '$.eventCategory') AS category,
+         CAST(json_extract(record, '$.managementEvent') AS VARCHAR) AS management
+  FROM rows_
+)
+SELECT filename, account, substr(t, 1, 16) AS minute,
+  count(*) AS events,
+  sum(strlen(record)) AS bytes,
+  count_if(coalesce(management, '') <> 'false'
+           AND coalesce(category, '') NOT IN ('Data', 'Insight')) AS management,
+  count_if(coalesce(category = 'Data', FALSE)) AS data,
+  count_if(t_type IS DISTINCT FROM 'VARCHAR' OR NOT regexp_matches(t, '{EVENT_TIME}')) AS odd,
+  {(','.join(chr(10) + '  ' + c for c in columns)).lstrip()}
+FROM fields_ {home}
+GROUP BY ALL
+ORDER BY filename, account NULLS FIRST, minute
+"""
+
+
+def read_duckdb(
+    reader: _Reader,
+    files: list[str],
+    remote: Mapping[str, Callable[[], bytes]],
+    on_error: str,
+    on_file: Callable[[Path], None] | None,
+) -> None:
+    """Fold every file's records into `reader`'s slots through one DuckDB query."""
+    import duckdb
+
+    from signin_lab.backtest.read import trail_of
+    from signin_lab.emulator.metrics import _number
+    from signin_lab.events.engine_duckdb import object_size
+
+    if on_error != "raise":
+        raise SigninLabError("--engine duckdb: --on-error skip is not supported; use --engine python")
+    for f in reader.filters:
+        if _number(f.metric_value) is None:
+            raise SigninLabError(
+                f"--engine duckdb: filter {f.name!r} takes its metric value from the record "
+                f"({f.metric_value}); use --engine python"
+            )
+    for name in files:
+        if not name.lower().endswith((".json.gz", ".json")):
+            raise SigninLabError(f"{name}: --engine duckdb reads CloudTrail's .json(.gz) files only")
+    if not files:
+        return
+    total = None
+    with tempfile.TemporaryDirectory(prefix="signin-lab-") as tmp:
+        local: list[str] = []
+        for i, name in enumerate(files):
+            if name in remote:
+                path = os.path.join(tmp, f"{i:08d}_{os.path.basename(name)}")
+                Path(path).write_bytes(remote[name]())
+                local.append(path)
+            else:
+                local.append(name)
+        named = dict(zip(local, files, strict=True))
+        con = duckdb.connect()
+        try:
+            size = object_size(local, names=files)
+            rows = con.execute(backtest_sql(reader), {"files": local, "size": size}).fetchall()
+            if reader.home is not None:
+                total = con.execute(
+                    "SELECT count(*) FROM (SELECT unnest(Records) FROM read_json($files, "
+                    "columns = {'Records': 'JSON[]'}, format = 'auto', maximum_object_size = $size))",
+                    {"files": local, "size": size},
+                ).fetchone()
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SigninLabError(f"duckdb could not read the files: {first}") from None
+        finally:
+            con.close()
+    n = len(reader.filters)
+    kept = 0
+    for row in rows:
+        filename, account, minute, events, nbytes, management, data, odd = row[:8]
+        path = named.get(filename, filename)
+        if odd:
+            raise SigninLabError(
+                f"{path}: {odd} record(s) whose eventTime is not CloudTrail's "
+                "YYYY-MM-DDTHH:MM:SSZ text; use --engine python"
+            )
+        kept += events
+        minutes, months, stats, firsts, lasts, seen, matches = reader._slot((trail_of(path), account))
+        seen.add(path)
+        minutes[minute] += events
+        v = months.setdefault(minute[:7], [0, 0, 0, 0])
+        v[0] += events
+        v[1] += int(nbytes)
+        v[2] += management
+        v[3] += data
+        for i in range(n):
+            count, first, last = row[8 + 3 * i: 11 + 3 * i]
+            if not count:
+                continue
+            matches[i] += count
+            value = float(reader.literal[i])  # type: ignore[arg-type]
+            agg = stats[i].get(minute)
+            if agg is None:
+                agg = stats[i][minute] = [0.0, 0.0, float("inf"), float("-inf")]
+            agg[0] += count
+            agg[1] += value * count
+            agg[2] = min(agg[2], value)
+            agg[3] = max(agg[3], value)
+            if firsts[i] is None or first < firsts[i]:
+                firsts[i] = first
+            if lasts[i] is None or last > lasts[i]:
+                lasts[i] = last
+    if reader.home is not None and total is not None:
+        reader.left_out_region = int(total[0]) - kept
+    if on_file is not None:
+        for name in files:
+            on_file(Path(name))
