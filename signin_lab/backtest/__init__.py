@@ -62,15 +62,8 @@ def filters_for(cfg: LabConfig) -> list[MetricFilter]:
     return out
 
 
-def _choose(
-    archive: Archive, account: str | None, trail: str | None, cfg: LabConfig
-) -> tuple[Group, list[str]]:
-    """The one (trail, account) group the log group would receive, and notes on the others.
-
-    Files outside the `AWSLogs/` layout name no trail: they count with the chosen one. Records
-    without `recipientAccountId` name no account: they count with the chosen one.
-    """
-    groups = archive.groups
+def _pick_trail(groups: dict[tuple[str, str | None], Any], trail: str | None) -> str:
+    """The trail `--trail` names (by the end of its S3 prefix), else the one with most records."""
     trails = sorted({t for t, _ in groups if t})
     if trail is not None:
         wanted = trail.strip("/")
@@ -80,13 +73,15 @@ def _choose(
                 f"--trail {trail!r} matches {len(matching)} of the archive's trails: "
                 f"{', '.join(repr(t) for t in trails) or 'none (no AWSLogs/ layout)'}"
             )
-        pick_trail = matching[0]
-    elif trails:
+        return matching[0]
+    if trails:
         size = {t: sum(g.records for (gt, _), g in groups.items() if gt == t) for t in trails}
-        pick_trail = min(trails, key=lambda t: (-size[t], t))
-    else:
-        pick_trail = ""
-    here = {k: g for k, g in groups.items() if k[0] in (pick_trail, "")}
+        return min(trails, key=lambda t: (-size[t], t))
+    return ""
+
+
+def _pick_account(here: dict[tuple[str, str | None], Any], account: str | None, cfg: LabConfig) -> str | None:
+    """The account `--account` names, else the configured one if present, else the busiest."""
     accounts = sorted({a for _, a in here if a is not None})
     if account is not None:
         if account not in accounts:
@@ -94,14 +89,27 @@ def _choose(
                 f"--account {account}: no records of that account in the archive "
                 f"(accounts: {', '.join(accounts) or 'none named'})"
             )
-        pick_account: str | None = account
-    elif cfg.account_id in accounts:
-        pick_account = cfg.account_id
-    elif accounts:
+        return account
+    if cfg.account_id in accounts:
+        return cfg.account_id
+    if accounts:
         size_a = {a: sum(g.records for (_, ga), g in here.items() if ga == a) for a in accounts}
-        pick_account = min(accounts, key=lambda a: (-size_a[a], a))
-    else:
-        pick_account = None
+        return min(accounts, key=lambda a: (-size_a[a], a))
+    return None
+
+
+def _choose(
+    archive: Archive, account: str | None, trail: str | None, cfg: LabConfig
+) -> tuple[Group, list[str]]:
+    """The one (trail, account) group the log group would receive, and notes on the others.
+
+    Files outside the `AWSLogs/` layout name no trail: they count with the chosen one. Records
+    without `recipientAccountId` name no account: they count with the chosen one.
+    """
+    groups = archive.groups
+    pick_trail = _pick_trail(groups, trail)
+    here = {k: g for k, g in groups.items() if k[0] in (pick_trail, "")}
+    pick_account = _pick_account(here, account, cfg)
     n = len(archive.filters)
     chosen = Group(pick_trail, pick_account, MinuteSeries(archive.filters), {}, [0] * n,
                    [None] * n, [None] * n, set())

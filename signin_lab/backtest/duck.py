@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from signin_lab.errors import SigninLabError
 
@@ -79,19 +79,9 @@ ORDER BY filename, account NULLS FIRST, minute
 """
 
 
-def read_duckdb(
-    reader: _Reader,
-    files: list[str],
-    remote: Mapping[str, Callable[[], bytes]],
-    on_error: str,
-    on_file: Callable[[Path], None] | None,
-) -> None:
-    """Fold every file's records into `reader`'s slots through one DuckDB query."""
-    import duckdb
-
-    from signin_lab.backtest.read import trail_of
+def _refuse_unsupported(reader: _Reader, files: list[str], on_error: str) -> None:
+    """What the DuckDB engine cannot do, refused up front with the option to use instead."""
     from signin_lab.emulator.metrics import _number
-    from signin_lab.events.engine_duckdb import object_size
 
     if on_error != "raise":
         raise SigninLabError("--engine duckdb: --on-error skip is not supported; use --engine python")
@@ -104,35 +94,59 @@ def read_duckdb(
     for name in files:
         if not name.lower().endswith((".json.gz", ".json")):
             raise SigninLabError(f"{name}: --engine duckdb reads CloudTrail's .json(.gz) files only")
-    if not files:
-        return
+
+
+def _query(reader: _Reader, local: list[str], names: list[str]) -> tuple[list[Any], Any]:
+    """The per-(file, account, minute) rows and, for a single-Region trail, the total records."""
+    import duckdb
+
+    from signin_lab.events.engine_duckdb import object_size
+
     total = None
-    with tempfile.TemporaryDirectory(prefix="signin-lab-") as tmp:
-        local: list[str] = []
-        for i, name in enumerate(files):
-            if name in remote:
-                path = os.path.join(tmp, f"{i:08d}_{os.path.basename(name)}")
-                Path(path).write_bytes(remote[name]())
-                local.append(path)
-            else:
-                local.append(name)
-        named = dict(zip(local, files, strict=True))
-        con = duckdb.connect()
-        try:
-            size = object_size(local, names=files)
-            rows = con.execute(backtest_sql(reader), {"files": local, "size": size}).fetchall()
-            if reader.home is not None:
-                total = con.execute(
-                    "SELECT count(*) FROM (SELECT unnest(Records) FROM read_json($files, "
-                    "columns = {'Records': 'JSON[]'}, format = 'auto', maximum_object_size = $size))",
-                    {"files": local, "size": size},
-                ).fetchone()
-        except duckdb.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise SigninLabError(f"duckdb could not read the files: {first}") from None
-        finally:
-            con.close()
-    n = len(reader.filters)
+    con = duckdb.connect()
+    try:
+        size = object_size(local, names=names)
+        rows = con.execute(backtest_sql(reader), {"files": local, "size": size}).fetchall()
+        if reader.home is not None:
+            total = con.execute(
+                "SELECT count(*) FROM (SELECT unnest(Records) FROM read_json($files, "
+                "columns = {'Records': 'JSON[]'}, format = 'auto', maximum_object_size = $size))",
+                {"files": local, "size": size},
+            ).fetchone()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SigninLabError(f"duckdb could not read the files: {first}") from None
+    finally:
+        con.close()
+    return rows, total
+
+
+def _fold_matches(reader: _Reader, slot: Any, minute: str, row: Any) -> None:
+    """Add one row's per-alert counts, first and last match to a (trail, account) slot."""
+    _, _, stats, firsts, lasts, _, matches = slot
+    for i in range(len(reader.filters)):
+        count, first, last = row[8 + 3 * i: 11 + 3 * i]
+        if not count:
+            continue
+        matches[i] += count
+        value = float(reader.literal[i])  # type: ignore[arg-type]
+        agg = stats[i].get(minute)
+        if agg is None:
+            agg = stats[i][minute] = [0.0, 0.0, float("inf"), float("-inf")]
+        agg[0] += count
+        agg[1] += value * count
+        agg[2] = min(agg[2], value)
+        agg[3] = max(agg[3], value)
+        if firsts[i] is None or first < firsts[i]:
+            firsts[i] = first
+        if lasts[i] is None or last > lasts[i]:
+            lasts[i] = last
+
+
+def _fold_rows(reader: _Reader, rows: list[Any], named: Mapping[str, str]) -> int:
+    """Fold the query's rows into `reader`'s slots; the number of records kept."""
+    from signin_lab.backtest.read import trail_of
+
     kept = 0
     for row in rows:
         filename, account, minute, events, nbytes, management, data, odd = row[:8]
@@ -143,7 +157,8 @@ def read_duckdb(
                 "YYYY-MM-DDTHH:MM:SSZ text; use --engine python"
             )
         kept += events
-        minutes, months, stats, firsts, lasts, seen, matches = reader._slot((trail_of(path), account))
+        slot = reader._slot((trail_of(path), account))
+        minutes, months, _, _, _, seen, _ = slot
         seen.add(path)
         minutes[minute] += events
         v = months.setdefault(minute[:7], [0, 0, 0, 0])
@@ -151,23 +166,33 @@ def read_duckdb(
         v[1] += int(nbytes)
         v[2] += management
         v[3] += data
-        for i in range(n):
-            count, first, last = row[8 + 3 * i: 11 + 3 * i]
-            if not count:
-                continue
-            matches[i] += count
-            value = float(reader.literal[i])  # type: ignore[arg-type]
-            agg = stats[i].get(minute)
-            if agg is None:
-                agg = stats[i][minute] = [0.0, 0.0, float("inf"), float("-inf")]
-            agg[0] += count
-            agg[1] += value * count
-            agg[2] = min(agg[2], value)
-            agg[3] = max(agg[3], value)
-            if firsts[i] is None or first < firsts[i]:
-                firsts[i] = first
-            if lasts[i] is None or last > lasts[i]:
-                lasts[i] = last
+        _fold_matches(reader, slot, minute, row)
+    return kept
+
+
+def read_duckdb(
+    reader: _Reader,
+    files: list[str],
+    remote: Mapping[str, Callable[[], bytes]],
+    on_error: str,
+    on_file: Callable[[Path], None] | None,
+) -> None:
+    """Fold every file's records into `reader`'s slots through one DuckDB query."""
+    _refuse_unsupported(reader, files, on_error)
+    if not files:
+        return
+    with tempfile.TemporaryDirectory(prefix="signin-lab-") as tmp:
+        local: list[str] = []
+        for i, name in enumerate(files):
+            if name in remote:
+                path = os.path.join(tmp, f"{i:08d}_{os.path.basename(name)}")
+                Path(path).write_bytes(remote[name]())
+                local.append(path)
+            else:
+                local.append(name)
+        named = dict(zip(local, files, strict=True))
+        rows, total = _query(reader, local, files)
+    kept = _fold_rows(reader, rows, named)
     if reader.home is not None and total is not None:
         reader.left_out_region = int(total[0]) - kept
     if on_file is not None:

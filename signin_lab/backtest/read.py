@@ -238,33 +238,35 @@ class _Reader:
             if exact and check is not None and not check(raw, found):  # type: ignore[arg-type]
                 continue  # the literal pre-check of `scan`: no record of this text can match
             hits = list(filter(test, records))
-            if not hits:
-                continue
-            matches[i] += len(hits)
-            per = stats[i]
-            for r in hits:
-                t = r["eventTime"]
-                m = _minute_keys([t])[0]
-                value = self.literal[i]
-                if value is None:
-                    from signin_lab.emulator.delivery import log_message
+            if hits:
+                matches[i] += len(hits)
+                self._fold_hits(i, hits, stats[i], firsts, lasts)
 
-                    value = self.filters[i].matcher.metric_value(
-                        log_message(r), self.filters[i].metric_value
-                    )
-                agg = per.get(m)
-                if agg is None:
-                    agg = per[m] = [0.0, 0.0, float("inf"), float("-inf")]
-                if value is not None:  # a match without a usable value is a match, no sample
-                    agg[0] += 1.0
-                    agg[1] += value
-                    agg[2] = min(agg[2], value)
-                    agg[3] = max(agg[3], value)
-                n = _norm_time(t)
-                if firsts[i] is None or n < firsts[i]:
-                    firsts[i] = n
-                if lasts[i] is None or n > lasts[i]:
-                    lasts[i] = n
+    def _fold_hits(
+        self, i: int, hits: list[dict[str, Any]], per: dict[str, list[float]], firsts: list[Any], lasts: list[Any]
+    ) -> None:
+        """Add filter `i`'s matching records to its per-minute statistics and first/last match."""
+        for r in hits:
+            t = r["eventTime"]
+            m = _minute_keys([t])[0]
+            value = self.literal[i]
+            if value is None:
+                from signin_lab.emulator.delivery import log_message
+
+                value = self.filters[i].matcher.metric_value(log_message(r), self.filters[i].metric_value)
+            agg = per.get(m)
+            if agg is None:
+                agg = per[m] = [0.0, 0.0, float("inf"), float("-inf")]
+            if value is not None:  # a match without a usable value is a match, no sample
+                agg[0] += 1.0
+                agg[1] += value
+                agg[2] = min(agg[2], value)
+                agg[3] = max(agg[3], value)
+            n = _norm_time(t)
+            if firsts[i] is None or n < firsts[i]:
+                firsts[i] = n
+            if lasts[i] is None or n > lasts[i]:
+                lasts[i] = n
 
     def groups(self) -> dict[tuple[str, str | None], Group]:
         out = {}
