@@ -20,7 +20,10 @@ BUDGET_SECONDS = 120.0
 def main() -> int:
     notebooks = course_notebooks(NOTEBOOKS)
     with tempfile.TemporaryDirectory(prefix="signin-lab-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) / "notebooks"
+        folder.mkdir()
+        # Notebooks read the sample archives as ../data/...: the copy keeps that layout.
+        (Path(tmp) / "data").symlink_to(NOTEBOOKS.parent / "data", target_is_directory=True)
         for path in notebooks:
             shutil.copy2(path, folder / path.name)
         for data in NOTEBOOKS.iterdir():  # anything a notebook reads next to itself
