@@ -10,7 +10,7 @@ import pytest
 from botocore.stub import Stubber
 
 from signin_lab import Lab
-from signin_lab.emulator.arns import is_arn, is_sns_topic, log_group_name
+from signin_lab.arns import is_arn, is_sns_topic, log_group_name
 from signin_lab.emulator.inbox import subscriptions
 from signin_lab.emulator.notify import region_name, region_names
 from signin_lab.emulator.runtime import metric_alarms

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.arns import parse_arn
 from signin_lab.aws_errors import error_code
 from signin_lab.errors import SigninLabError
 
@@ -45,18 +46,6 @@ class AccountState:
     metric_filters: dict[str, list[Record] | None] = field(default_factory=dict)
     alarms: list[Record] = field(default_factory=list)
     subscriptions: dict[str, list[Record] | str] = field(default_factory=dict)
-
-
-def parse_arn(text: Any) -> dict[str, str] | None:
-    """partition, service, region, account and resource of an ARN (botocore); None if not one."""
-    from botocore.utils import ArnParser, InvalidArnException
-
-    if not isinstance(text, str):
-        return None
-    try:
-        return ArnParser().parse_arn(text)
-    except InvalidArnException:
-        return None
 
 
 def arn_parts(arn: str) -> tuple[str, str, str, str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.arns import is_sns_topic
 from signin_lab.aws_errors import error_code
-from signin_lab.emulator.arns import is_sns_topic
 from signin_lab.emulator.notify import InboxMessage, alarm_message, deliveries, subject
 from signin_lab.emulator.runtime import client_error
 

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import quote
 
-from signin_lab.emulator.arns import is_arn
+from signin_lab.arns import is_arn
 
 Protocol = Literal["email", "email-json", "sms"]
 #: The protocols whose deliveries the inbox collects (people, not programs, read these).

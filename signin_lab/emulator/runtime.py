@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from signin_lab.arns import log_group_name
 from signin_lab.aws_errors import error_code
-from signin_lab.emulator.arns import log_group_name
 from signin_lab.emulator.metrics import MetricFilter
 from signin_lab.emulator.replay import AlarmSpec
 from signin_lab.errors import SigninLabError

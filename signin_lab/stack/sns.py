@@ -29,13 +29,9 @@ def is_confirmed(subscription_arn: str) -> bool:
 
     https://docs.aws.amazon.com/sns/latest/api/API_Subscription.html
     """
-    from botocore.utils import ArnParser, InvalidArnException
+    from signin_lab.arns import is_arn
 
-    try:
-        ArnParser().parse_arn(subscription_arn)
-    except InvalidArnException:
-        return False
-    return True
+    return is_arn(subscription_arn)
 
 
 def _existing_topics(lab: Lab) -> set[str]:
