@@ -14,7 +14,6 @@ matching record, which the python engine does.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -181,15 +180,10 @@ def read_duckdb(
     _refuse_unsupported(reader, files, on_error)
     if not files:
         return
+    from signin_lab.events.engine_duckdb import local_copies
+
     with tempfile.TemporaryDirectory(prefix="signin-lab-") as tmp:
-        local: list[str] = []
-        for i, name in enumerate(files):
-            if name in remote:
-                path = os.path.join(tmp, f"{i:08d}_{os.path.basename(name)}")
-                Path(path).write_bytes(remote[name]())
-                local.append(path)
-            else:
-                local.append(name)
+        local = local_copies(files, remote, tmp)
         named = dict(zip(local, files, strict=True))
         rows, total = _query(reader, local, files)
     kept = _fold_rows(reader, rows, named)

@@ -135,6 +135,20 @@ def count_columns(patterns: Mapping[str, str], dialect: str) -> str:
     return ",\n  ".join(columns)
 
 
+def local_copies(files: list[str], remote: Mapping[str, Callable[[], bytes]], folder: str) -> list[str]:
+    """The paths DuckDB reads: local files as they are, S3 objects fetched into `folder` (one at a
+    time, each named by its place in `files` so two objects with the same base name never clash)."""
+    local: list[str] = []
+    for i, name in enumerate(files):
+        if name in remote:
+            path = os.path.join(folder, f"{i:08d}_{os.path.basename(name)}")
+            Path(path).write_bytes(remote[name]())
+            local.append(path)
+        else:
+            local.append(name)
+    return local
+
+
 def count_files(
     files: list[str],
     patterns: Mapping[str, str],
@@ -157,14 +171,7 @@ def count_files(
         return 0, dict.fromkeys(patterns, 0), [], 0
     remote = remote or {}
     with tempfile.TemporaryDirectory(prefix="signin-lab-") as tmp:
-        local: list[str] = []
-        for i, name in enumerate(files):
-            if name in remote:
-                path = os.path.join(tmp, f"{i:08d}_{os.path.basename(name)}")
-                Path(path).write_bytes(remote[name]())
-                local.append(path)
-            else:
-                local.append(name)
+        local = local_copies(files, remote, tmp)
         source = (
             "SELECT CAST(unnest(Records) AS VARCHAR) AS record FROM read_json($files, "
             "columns = {'Records': 'JSON[]'}, format = 'auto', "
