@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The AWS CLI (v1, from PyPI) pins docutils below 0.20 and Sphinx needs 0.20 or newer, so the
+# tests' AWS CLI lives in a venv of its own; tests/test_steps.py runs it from there.
+AWSCLI := $(VENV)/awscli/bin/aws
 
 .PHONY: demo test docs lab samples bench clean
 
@@ -13,12 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+$(AWSCLI): $(STAMP)
+	$(PYTHON) -m venv $(VENV)/awscli
+	$(VENV)/awscli/bin/python -m pip install --quiet "awscli>=1.32"
+
 ## the whole pipeline on in-process moto, step by step
 demo: $(STAMP)
 	$(BIN)/signin-lab demo
 
 ## every test: unit, conformance, CLI, the executed notebooks (nbval), the docs site in Chromium
-test: $(STAMP)
+test: $(STAMP) $(AWSCLI)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 ## the course book (Sphinx, MyST-NB, sphinx-book-theme) from the stored, executed notebooks into site/; executes nothing
