@@ -170,7 +170,7 @@ def price_book(region: str) -> PriceBook:
             f"region {region!r}: no price book; books exist for {', '.join(price_regions())}",
             field="region",
         )
-    return _book_at(PRICES_DIR / f"{region}.json")
+    return _book_at(PRICES_DIR / f"{region}.json", validate=False)  # validated by the tests
 
 
 def load_prices(path: str | Path | None = None) -> PriceBook:
@@ -205,28 +205,35 @@ def _schema_validator() -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def _book_at(path: Path) -> PriceBook:
-    return _load(path)
+def _book_at(path: Path, validate: bool = True) -> PriceBook:
+    return _load(path, validate)
 
 
-def _load(path: Path) -> PriceBook:
+def _load(path: Path, validate: bool = True) -> PriceBook:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SigninLabError(f"{path}: cannot read the price file ({exc.strerror})", field="prices") from None
     except json.JSONDecodeError as exc:
         raise SigninLabError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}", field="prices") from None
-    return _from_data(data, str(path))
+    return _from_data(data, str(path), validate)
 
 
-def _from_data(data: Any, where: str) -> PriceBook:
-    """Validate `data` against costs/prices/schema.json (jsonschema), then build the PriceBook."""
-    import jsonschema
+def _from_data(data: Any, where: str, validate: bool = True) -> PriceBook:
+    """Validate `data` against costs/prices/schema.json (jsonschema), then build the PriceBook.
 
-    error = jsonschema.exceptions.best_match(_schema_validator().iter_errors(data))
-    if error is not None:
-        at = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise SigninLabError(f"{where}: {at}: {error.message}", field="prices")
+    `validate=False` only for the books shipped in costs/prices/: tests/test_prices.py validates
+    each of them against the schema, and importing jsonschema costs a second or more at run time
+    (its format checkers pull in optional grammars), which every `cost` and `backtest` would pay.
+    The cross-references the schema cannot express are checked either way.
+    """
+    if validate:
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(_schema_validator().iter_errors(data))
+        if error is not None:
+            at = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+            raise SigninLabError(f"{where}: {at}: {error.message}", field="prices")
     items = {k: _price(k, v) for k, v in data["items"].items()}
     pools: dict[str, Pool] = {}
     for name, raw in data["pools"].items():
