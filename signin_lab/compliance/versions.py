@@ -28,23 +28,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from signin_lab.compliance.findings import Findings
-    from signin_lab.config import LabConfig
+    from signin_lab.lab import Lab
 
 
-class LabLike(Protocol):
-    """What this module uses of a Lab (compliance sits below the lab layer)."""
-
-    @property
-    def config(self) -> LabConfig: ...
-    @property
-    def region(self) -> str: ...
-    def client(self, service: str, region: str | None = None) -> Any: ...
 
 Ask = Literal["exact filter (Security Hub)", "filter and alarm", "monitored"]
 _FIELD_NOTES = "shared/reference/field_notes.md, 'CIS and Security Hub'"
@@ -104,7 +96,7 @@ class VersionReport(list[VersionVerdict]):
         return json.dumps([v.__dict__ for v in self], indent=2)
 
 
-def eventbridge_evidence(lab: LabLike, region: str | None = None) -> set[str]:
+def eventbridge_evidence(lab: Lab, region: str | None = None) -> set[str]:
     """Alert keys whose EventBridge rule in the central Region is enabled and has a target.
 
     The design names each alert's rule after the alert (stack/eventbridge_plan.py `plan`)."""
@@ -163,7 +155,7 @@ def by_version(findings: Findings | Iterable[Any], eventbridge: Iterable[str] = 
     return out
 
 
-def check_versions(lab: LabLike, region: str | None = None) -> VersionReport:
+def check_versions(lab: Lab, region: str | None = None) -> VersionReport:
     """`compliance.check` on the lab plus the EventBridge rules found, version by version."""
     from signin_lab.compliance import check
 

@@ -32,7 +32,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from botocore.utils import ArnParser, InvalidArnException
 
@@ -44,19 +44,9 @@ from signin_lab.eventpattern.transform import extract
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from signin_lab.config import LabConfig
+    from signin_lab.lab import Lab
 
 
-class LabLike(Protocol):
-    """What this module uses of a Lab: its boto3 clients (the lab layer sits above this one)."""
-
-    @property
-    def config(self) -> LabConfig: ...
-    @property
-    def region(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    def client(self, service: str, region: str | None = None) -> Any: ...
 
 #: "Events larger than 256 KB are not sent to CloudWatch Logs or EventBridge" (aws_semantics.md c).
 MAX_EVENT_BYTES = 256 * 1024
@@ -240,7 +230,7 @@ def _run_bus(
                 out.deliveries.append(sent(target_input(target, rule, event)))
 
 
-def read_rules(lab: LabLike, regions: Iterable[str]) -> dict[str, list[BusRule]]:
+def read_rules(lab: Lab, regions: Iterable[str]) -> dict[str, list[BusRule]]:
     """The rules of each Region's default bus on the target, with their targets (paginated)."""
     out: dict[str, list[BusRule]] = {}
     for region in regions:
@@ -259,7 +249,7 @@ def read_rules(lab: LabLike, regions: Iterable[str]) -> dict[str, list[BusRule]]
     return out
 
 
-def publish(lab: LabLike, run: EventBridgeRun) -> list[InboxMessage]:
+def publish(lab: Lab, run: EventBridgeRun) -> list[InboxMessage]:
     """Publish each SNS delivery on the target; what confirmed email and SMS subscribers receive:
     an email the text with SNS's default subject and unsubscribe footer, an SMS the text, an
     email-json subscription the text as sent."""
@@ -299,7 +289,7 @@ def publish(lab: LabLike, run: EventBridgeRun) -> list[InboxMessage]:
     return out
 
 
-def replay(lab: LabLike, records: Iterable[Mapping[str, Any]], regions: Iterable[str]) -> EventBridgeRun:
+def replay(lab: Lab, records: Iterable[Mapping[str, Any]], regions: Iterable[str]) -> EventBridgeRun:
     """Records through the rules deployed on the target in `regions` and every record's Region,
     then SNS; the run's `messages` are what subscribers received."""
     recs = sorted(check_records(records), key=event_time)

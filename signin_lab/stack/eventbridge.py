@@ -13,7 +13,7 @@ fails does not stop the others, and the failures are raised together at the end.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from signin_lab.aws_errors import error_code, is_not_found
 from signin_lab.errors import SigninLabError
@@ -31,18 +31,9 @@ from signin_lab.stack.eventbridge_plan import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from signin_lab.config import Alert, LabConfig
+    from signin_lab.lab import Lab
 
 
-class LabLike(Protocol):
-    """What this module uses of a Lab: its configuration and boto3 clients (the lab layer sits above this one)."""
-
-    @property
-    def config(self) -> LabConfig: ...
-    @property
-    def region(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    def client(self, service: str, region: str | None = None) -> Any: ...
 
 SECTION = "EventBridge"
 ROLE_POLICY = "PutEventsOnCentralBus"
@@ -55,7 +46,7 @@ def check_design(design: str) -> None:
         raise SigninLabError(f"design={design!r}: expected one of {', '.join(DESIGNS)}")
 
 
-def check_regions(lab: LabLike, p: Plan) -> None:
+def check_regions(lab: Lab, p: Plan) -> None:
     """Raise naming the first Region without EventBridge or not enabled for the account."""
     import boto3
 
@@ -78,7 +69,7 @@ def _doc(value: object) -> object:
     return json.loads(unquote(value)) if isinstance(value, str) else value
 
 
-def ensure_role(lab: LabLike, p: Plan) -> list[Change]:
+def ensure_role(lab: Lab, p: Plan) -> list[Change]:
     """The role forwarding rules use to put events on the central bus (global, IAM)."""
     iam = lab.client("iam")
     trust = forward_trust_policy(p.account_id)
@@ -131,7 +122,7 @@ def _wanted(cfg: LabConfig, alert: Alert) -> list[tuple[str, str]]:
     return out
 
 
-def ensure_topics(lab: LabLike, p: Plan) -> list[Change]:
+def ensure_topics(lab: Lab, p: Plan) -> list[Change]:
     """One topic per alert rule in the central Region, its policy, and the alert's subscriptions."""
     cfg = lab.config
     sns = lab.client("sns", p.central)
@@ -193,7 +184,7 @@ def _target(rule: Rule) -> dict[str, Any]:
     return target
 
 
-def ensure_rule(lab: LabLike, rule: Rule) -> Change:
+def ensure_rule(lab: Lab, rule: Rule) -> Change:
     """PutRule and PutTargets when what the Region has differs from the plan."""
     events = lab.client("events", rule.region)
     label = f"{rule.region}/{rule.name}"
@@ -219,7 +210,7 @@ def ensure_rule(lab: LabLike, rule: Rule) -> Change:
     return Change(SECTION, "rule", label, "created" if have is None else "updated")
 
 
-def deploy(lab: LabLike, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
+def deploy(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
     """Build the EventBridge design: role, central topics and rules, then each Region's forwarder."""
     p = plan(lab.config, extra_regions)
     preflight(p)
@@ -240,7 +231,7 @@ def deploy(lab: LabLike, extra_regions: tuple[str, ...] | list[str] = ()) -> Sta
     return result
 
 
-def delete_rule(lab: LabLike, region: str, name: str) -> Change:
+def delete_rule(lab: Lab, region: str, name: str) -> Change:
     """Remove a rule's targets, then the rule; absent is fine."""
     events = lab.client("events", region)
     label = f"{region}/{name}"
@@ -263,7 +254,7 @@ def _topic_arns(sns: Any) -> set[str]:
     return existing
 
 
-def _delete_topics(lab: LabLike, p: Plan) -> list[Change]:
+def _delete_topics(lab: Lab, p: Plan) -> list[Change]:
     sns = lab.client("sns", p.central)
     existing = _topic_arns(sns)
     out: list[Change] = []
@@ -280,7 +271,7 @@ def _delete_topics(lab: LabLike, p: Plan) -> list[Change]:
     return out
 
 
-def _delete_role(lab: LabLike, p: Plan) -> list[Change]:
+def _delete_role(lab: Lab, p: Plan) -> list[Change]:
     iam = lab.client("iam")
     try:
         iam.delete_role_policy(RoleName=p.role_name, PolicyName=ROLE_POLICY)
@@ -296,7 +287,7 @@ def _delete_role(lab: LabLike, p: Plan) -> list[Change]:
     return [Change(SECTION, "IAM role", p.role_name, "deleted")]
 
 
-def teardown(lab: LabLike, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
+def teardown(lab: Lab, extra_regions: tuple[str, ...] | list[str] = ()) -> StackResult:
     """Remove every Region's rules, the topics and the role; one Region failing stops no other."""
     p = plan(lab.config.replace(cis=True), extra_regions)  # CIS rules too, as the blog's teardown
     result = StackResult("teardown")
