@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from signin_lab.errors import SigninLabError
-from signin_lab.events.formats import _too_big
+from signin_lab.events.gzipcap import _too_big
 from signin_lab.events.load import MAX_BYTES, OnError, Skipped
 
 #: DuckDB's default `maximum_object_size` (16 MiB); raised to fit the largest file read.

@@ -34,7 +34,7 @@ from typing import Any
 
 import orjson
 
-from signin_lab.events.formats import _gunzip, _too_big
+from signin_lab.events.gzipcap import _gunzip, _too_big
 from signin_lab.events.load import (
     MAX_BYTES,
     EventFileError,
