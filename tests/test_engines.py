@@ -61,25 +61,49 @@ def test_fast_path_counts_as_general_path() -> None:
     assert (n, list(expected.values())) == fast
 
 
-def test_fast_path_refuses_a_boundary_inside_a_nested_array() -> None:
-    """A record whose nested array holds `},{"eventVersion":` goes to the general path."""
+def test_fast_path_counts_a_nested_array_of_record_like_objects() -> None:
+    """A record whose nested array holds `},{"eventVersion":` objects: still one record each."""
     recs = _decoyed()
-    recs[0]["resources"] = [{"eventVersion": "1"}, {"eventVersion": "2", "eventTime": "x"}]
-    assert Counter(default_patterns())._fast(_document(recs)) is None
+    recs[0]["resources"] = [{"eventVersion": "1"}, {"eventVersion": "2", "eventTime": "x", "eventName": "ConsoleLogin"}]
+    n, expected = _plain_counts(recs)
+    assert (n, list(expected.values())) == Counter(default_patterns())._fast(_document(recs))
 
 
-def test_fast_path_refuses_a_record_not_starting_with_event_version() -> None:
-    """A record whose first key is not eventVersion goes to the general path."""
+def test_fast_path_counts_records_in_any_key_order() -> None:
+    """A record whose first key is not eventVersion is a record like any other."""
     recs = _decoyed()
     recs[1] = {"eventTime": recs[1]["eventTime"], **recs[1]}
-    assert Counter(default_patterns())._fast(_document(recs)) is None
+    n, expected = _plain_counts(recs)
+    assert (n, list(expected.values())) == Counter(default_patterns())._fast(_document(recs))
 
 
-def test_fast_path_refuses_backslashes() -> None:
-    """Text with a backslash (\\u escapes) goes to the general path."""
+def test_fast_path_reads_escapes() -> None:
+    """Text with backslashes (a quote, \\u escapes) is decoded, not refused."""
     recs = _decoyed()
     recs[0]["userAgent"] = 'say "hi"'
-    assert Counter(default_patterns())._fast(_document(recs)) is None
+    doc = _document(recs).replace(b'"eventName":"ConsoleLogin"', b'"eventName":"\\u0043onsoleLogin"')
+    n, expected = _plain_counts(orjson.loads(doc)["Records"])
+    assert sum(expected.values()) > 0
+    assert (n, list(expected.values())) == Counter(default_patterns())._fast(doc)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b'{"Records":[{"eventTime":"x","a":"\xff"}]}',  # invalid UTF-8 where no pattern reads
+        b'{"Records":[{"eventTime":5}]}',
+        b'{"Records":[{"eventName":"ConsoleLogin"}]}',
+        b'{"Records":[{"eventTime":"x"}]} trailing',
+        b'{"Records":[1]}',
+        b'{"Records":{}}',
+        b'[{"eventTime":"x"}]',
+        b'{"eventTime":"x","eventName":"ConsoleLogin"}',
+        b'{"Records":[{"eventTime":"x"}]}\n{"Records":[{"eventTime":"y"}]}',
+    ],
+)
+def test_fast_path_leaves_what_is_not_a_clean_document_to_the_general_path(doc: bytes) -> None:
+    """Anything orjson or load.py would read differently, or refuse, is not counted here."""
+    assert Counter(default_patterns())._fast(doc) is None
 
 
 def test_file_without_event_time_is_reported(tmp_path: Path) -> None:

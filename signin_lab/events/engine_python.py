@@ -1,27 +1,20 @@
-"""The python scan engine: filter patterns over CloudTrail files, parsing only candidate records.
+"""The python scan engine: filter patterns over CloudTrail files, building only what they read.
 
-A CloudTrail delivery file is one compact JSON document `{"Records":[{"eventVersion":...},...]}`
+A CloudTrail delivery file is one JSON document `{"Records":[...]}`
 (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html).
-For each file the engine splits the text at the record boundaries `},{"eventVersion":`, proves
-the split exact (below), counts the records without parsing them, and parses with orjson only
-the records whose text holds a pattern's required value literal (signin_lab.filterpattern.
-prefilter: an event whose backslash-free text lacks `"ConsoleLogin"` cannot match
-`$.eventName = "ConsoleLogin"`). Each candidate is then evaluated by the interpreter, so counts
-are the interpreter's counts.
+For JSON patterns whose selectors name fields, each such file is decoded by
+signin_lab.events.project: msgspec checks the whole document and builds, per record, only its
+eventTime and the fields the patterns read; records are counted from that, and each pattern is
+evaluated by the interpreter on the records that can match it (project.py says why the counts
+are the interpreter's). Any other file (JSON lines, a console download, text msgspec refuses)
+and any other pattern (terms, space-delimited, regex) take the general path: load.py's reader,
+every record parsed and checked, which reports what is wrong. `--jobs N` spreads files over N
+processes; counts add up the same.
 
-Why the split is exact: the file has no backslash, so a JSON string is `"` + text without `"` +
-`"`; deleting every byte but `"{}[]` and then every `""` leaves no `"` exactly when no string
-holds a bracket (a partition of the quotes into adjacent pairs is unique). Then every piece must
-hold balanced brackets: a separator inside a nested array would leave the piece holding the
-record's start with an unclosed bracket. Any file that fails a check (a backslash, brackets in a
-string, another document shape, another format) takes the general path: load.py's reader, every
-record parsed and checked. `--jobs N` spreads files over N processes; counts add up the same.
-With one process, a background thread reads and gunzips the next file (zlib releases the GIL)
-while the current one is counted, at most two files ahead, so memory stays flat.
-
-Residual assumption of the fast path, stated: a record is counted without being parsed when no
-pattern's anchor literal is in it; it is checked to be one balanced JSON object holding an
-`"eventTime":"` key (the count of those keys must equal the number of records), not parsed.
+With one process, local files are read and gunzipped in turn: a thread that gunzips ahead gains
+nothing here (each file takes a fraction of a millisecond to inflate, and handing the GIL back
+and forth costs more). S3 objects are fetched in a background thread, whose network waits
+release the GIL, at most two ahead, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -32,8 +25,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from signin_lab.events.gzipcap import _gunzip, _too_big
 from signin_lab.events.load import (
     MAX_BYTES,
@@ -43,36 +34,21 @@ from signin_lab.events.load import (
     Skipped,
 )
 
-_HEAD = b'{"Records":[{"eventVersion":'
-_SEP = b'},{"eventVersion":'
-_MARKED = b"\2\0\1"  # record end, boundary, record start: control bytes, never raw in JSON
-_DELETE = bytes(b for b in range(256) if b not in b'"{}[]\\\0\1\2')
-
 
 class Counter:
     """The compiled patterns of one scan: `count(file)` gives (records, matches, skipped)."""
 
     def __init__(self, patterns: Mapping[str, str], on_error: OnError = "raise", max_bytes: int = MAX_BYTES) -> None:
-        from signin_lab.filterpattern import FilterPattern, nodes
-        from signin_lab.filterpattern.prefilter import requirements
+        from signin_lab.events.project import Projection
+        from signin_lab.filterpattern import FilterPattern
 
         self.patterns = dict(patterns)
         self.on_error = on_error
         self.max_bytes = max_bytes
-        self.tests: list[Callable[[Any], bool]] = []
-        self.checks: list[Callable[[bytes, dict[bytes, bool]], bool]] = []
-        self.anchors: list[tuple[bytes, ...] | None] = []  # value literals a match must contain
-        for text in self.patterns.values():
-            fp = FilterPattern(text)
-            self.tests.append(fp.matches_event)
-            self.checks.append(fp.may_match_bytes)
-            tree = fp.tree
-            need = requirements(tree.expr) if isinstance(tree, nodes.JsonPattern) else None
-            if need is None or need.empty:
-                self.anchors.append(None)
-                continue
-            values = tuple(v.encode() for v in need.literals[: need.values])
-            self.anchors.append(values if values and not _overlaps(values[0]) else None)
+        compiled = [FilterPattern(text) for text in self.patterns.values()]
+        self.tests: list[Callable[[Any], bool]] = [fp.matches_event for fp in compiled]
+        self.checks: list[Callable[[bytes, dict[bytes, bool]], bool]] = [fp.may_match_bytes for fp in compiled]
+        self.projection = Projection.of(compiled)
 
     def count(self, name: str, data: bytes | None = None) -> tuple[int, list[int], list[Skipped]]:
         """(records, matches per pattern, skipped) of one file (`data`: its bytes, if fetched)."""
@@ -113,79 +89,14 @@ class Counter:
         return stream.report.records, counts, stream.report.skipped
 
     def _fast(self, raw: bytes) -> tuple[int, list[int]] | None:
-        """(records, matches) of a compact CloudTrail document, or None to take the general path."""
-        if None in self.anchors:
+        """(records, matches) of a `{"Records":[...]}` document decoded by the projection, or
+        None to take the general path (signin_lab.events.project says why the counts agree)."""
+        if self.projection is None:
             return None
-        body = raw.strip()
-        n = _compact_records(body)
-        if n is None:
-            return None
-        records = _candidates(body, dict.fromkeys(a[0] for a in self.anchors))  # type: ignore[index]
+        records = self.projection.decode(raw)
         if records is None:
             return None
-        return n, [sum(map(test, records)) for test in self.tests]  # every pattern has an anchor here
-
-
-def _compact_records(body: bytes) -> int | None:
-    """The number of records of a compact CloudTrail document, one a `_SEP` piece; None when
-    its layout is not that (a boundary inside a string or a nested array, say)."""
-    if not body.startswith(_HEAD) or not body.endswith(b"}]}"):
-        return None
-    # Mark the boundaries with NUL (never raw in JSON text), keep only quotes, brackets,
-        # backslashes and marks, and drop the empty strings "" that are left of every string.
-    skeleton = _MARKED.join(body.split(_SEP)).translate(None, _DELETE).replace(b'""', b"")
-    if b'"' in skeleton or b"\\" in skeleton:
-        return None  # a backslash, or a string holding a bracket
-    if skeleton[:3] != b"{[{" or skeleton[-3:] != b"}]}":
-        return None
-    skeleton = b"{[\1" + skeleton[3:-3] + b"\2]}"
-    n = skeleton.count(b"\0") + 1
-    # Each record is now `\1...\2`. Strike out innermost {} and [] pairs until nothing changes:
-    # what is left must be the frame and `\1\2` per record. A boundary mark inside a nested
-    # array, or two records in one piece, leaves brackets that cannot pair.
-    while True:
-        reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
-        if reduced == skeleton:
-            break
-        skeleton = reduced
-    if skeleton != b"{[\1\2" + b"\0\1\2" * (n - 1) + b"]}" or body.count(b'"eventTime":"') != n:
-        return None  # every record has an eventTime string (checked in full on candidates)
-    return n
-
-
-def _candidates(body: bytes, anchors: Iterable[bytes]) -> list[Any] | None:
-    """The records of a compact document holding any of `anchors`, parsed in document order;
-    None when one is not a record with an eventTime string (the general path then decides)."""
-    starts: set[int] = set()
-    first = len(b'{"Records":[')
-    for anchor in anchors:
-        pos = body.find(anchor)
-        while pos >= 0:
-            before = body.rfind(_SEP, 0, pos)
-            starts.add(first if before < 0 else before + 2)
-            pos = body.find(anchor, pos + 1)
-    records = []
-    for start in sorted(starts):
-        end = body.find(_SEP, start)
-        try:
-            rec = orjson.loads(body[start: end + 1 if end >= 0 else len(body) - 2])
-        except orjson.JSONDecodeError:
-            return None
-        if type(rec) is not dict or type(rec.get("eventTime")) is not str:
-            return None
-        records.append(rec)
-    return records
-
-
-def _overlaps(anchor: bytes) -> bool:
-    """Whether `anchor` could lie across a record boundary or the document's framing."""
-    for frame in (_SEP, _HEAD, b"}]}"):
-        if anchor in frame or frame in anchor:
-            return True
-        for i in range(1, min(len(anchor), len(frame))):
-            if anchor[:i] == frame[-i:] or anchor[-i:] == frame[:i]:
-                return True
-    return False
+        return len(records), list(map(len, self.projection.matches(records)))
 
 
 def load(
@@ -309,7 +220,7 @@ def count_files(
     read = 0
 
     items = _fetched(files, remote, on_error, skipped)
-    results, pool = _results(items, len(files), patterns, on_error, jobs, max_bytes)
+    results, pool = _results(items, len(files), patterns, on_error, jobs, max_bytes, ahead=bool(remote))
     try:
         for name, n, counts, skips, error in results:
             if error is not None:
@@ -350,14 +261,16 @@ def _results(
     on_error: OnError,
     jobs: int,
     max_bytes: int,
+    ahead: bool = False,
 ) -> tuple[Iterable[tuple[str, int, list[int], list[Skipped], str | None]], Any]:
     """(per-file results, the process pool or None): counted here with one job or one file,
-    else by a pool of `jobs` processes (the caller terminates it)."""
+    else by a pool of `jobs` processes (the caller terminates it). `ahead`: fetch and load in a
+    background thread (for S3, whose network waits release the GIL; a local file's gunzip is
+    too short for a thread to gain: handing the GIL back and forth costs more than it saves)."""
     if jobs == 1 or n_files < 2:
         counter = Counter(patterns, on_error, max_bytes)
-        results = (
-            (loaded[0], *counter.count_loaded(*loaded), None) for loaded in _prefetched(items, cap=max_bytes)
-        )
+        loaded = _prefetched(items, cap=max_bytes) if ahead else (load(*item, max_bytes) for item in items)
+        results = ((one[0], *counter.count_loaded(*one), None) for one in loaded)
         return results, None
     import multiprocessing
 
