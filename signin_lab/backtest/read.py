@@ -150,12 +150,17 @@ def _volume(v: list[int], records: list[dict[str, Any]]) -> None:
     (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
     """
     n = len(records)
+    add_volume(v, n, len(orjson.dumps(records)) - 2 - (n - 1), list(map(_CATEGORY, records)),
+               list(map(_MANAGEMENT, records)))
+
+
+def add_volume(v: list[int], n: int, nbytes: int, categories: list[Any], flags: list[Any]) -> None:
+    """`_volume` of n records of `nbytes` bytes in all, with their eventCategory and
+    managementEvent values (None where a record has none)."""
     v[0] += n
-    v[1] += len(orjson.dumps(records)) - 2 - (n - 1)
-    categories = list(map(_CATEGORY, records))
+    v[1] += nbytes
     data = categories.count("Data")
     other = categories.count("Insight")
-    flags = list(map(_MANAGEMENT, records))
     if not data and not other:
         v[2] += n - flags.count(False)
         return
@@ -371,24 +376,8 @@ def _read_python(
     reader: _Reader, found: Any, remote: dict[str, Callable[[], bytes]], on_error: str,
     on_file: Callable[[Path], None] | None,
 ) -> list[str]:
-    """Fold every record through load.py's reader; what was skipped, as text."""
-    import warnings
+    """Fold every record of `found`'s files into `reader` (signin_lab.backtest.files); what was
+    skipped, as text."""
+    from signin_lab.backtest.files import read_files
 
-    from signin_lab.events.load import EventFileError, RecordStream, SkippedInputWarning
-
-    stream = RecordStream(found.files, found.ignored, on_error, on_file,  # type: ignore[arg-type]
-                          skipped=found.skipped, remote=remote)
-    report = stream.report
-    try:
-        with warnings.catch_warnings():
-            # what was skipped is reported in the result's notes, not warned about twice
-            warnings.simplefilter("ignore", SkippedInputWarning)
-            for raw, records in stream.batches():
-                # The stream reads report.files in order and counts a file once it is done.
-                path = report.files[report.files_read]
-                reader.add(trail_of(path), path, raw, records)
-    except EventFileError:
-        raise
-    except SigninLabError as exc:
-        raise SigninLabError(f"{report.files[report.files_read]}: {exc}") from exc
-    return [str(s) for s in report.skipped]
+    return read_files(reader, found, remote, on_error, on_file)
