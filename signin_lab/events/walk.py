@@ -92,14 +92,15 @@ class _Walker:
         self.seen_files: set[str] = set()
         self.seen_dirs: set[str] = set()
 
-    def add_file(self, path: str, mode: int, explicit: bool = False) -> None:
-        """List a file to read once (by real path); a non-regular file is a problem, never opened."""
+    def add_file(self, path: str, mode: int, explicit: bool = False, real: str | None = None) -> None:
+        """List a file to read once (by real path, `real` if known); a non-regular file is a
+        problem, never opened."""
         if not stat.S_ISREG(mode):
             if self.strict and explicit:
                 raise SigninLabError(f"{path}: not a regular file ({_kind_of(mode)})", field="paths")
             self.found.problems.append((path, f"not a regular file ({_kind_of(mode)}): not opened", "file"))
             return
-        real = os.path.realpath(path)
+        real = real or os.path.realpath(path)
         if real not in self.seen_files:  # the same file reached twice is read once
             self.seen_files.add(real)
             self.found.files.append(path)
@@ -118,12 +119,12 @@ class _Walker:
         if top_real in self.seen_dirs:
             return  # already walked as part of an earlier path
         self.seen_dirs.add(top_real)
-        candidates: list[tuple[str, int]] = []
+        candidates: list[tuple[str, int, str]] = []
         for dirpath, dirnames, filenames in os.walk(path, onerror=self.walk_error, followlinks=True):
             self.prune_folders(dirpath, dirnames)
             candidates.extend(self.event_files(dirpath, filenames))
-        for full, mode in sorted(candidates):
-            self.add_file(full, mode)
+        for full, mode, real in sorted(candidates):
+            self.add_file(full, mode, real=real)
 
     def prune_folders(self, dirpath: str, dirnames: list[str]) -> None:
         """Drop from `dirnames` (in place, as os.walk allows) hidden, digest and already-walked folders."""
@@ -143,16 +144,23 @@ class _Walker:
                 else:
                     self.seen_dirs.add(real)
 
-    def event_files(self, dirpath: str, filenames: list[str]) -> list[tuple[str, int]]:
-        """The (path, st_mode) of a folder's event files; the others are listed as ignored."""
-        out: list[tuple[str, int]] = []
+    def event_files(self, dirpath: str, filenames: list[str]) -> list[tuple[str, int, str]]:
+        """The (path, st_mode, real path) of a folder's event files; the others are listed as
+        ignored. The folder's real path is found once: a file that is not a link is in it."""
+        out: list[tuple[str, int, str]] = []
+        real_dir = None
         for name in filenames:
             full = os.path.join(dirpath, name)
             if name.startswith(".") or DIGEST.search(name) or not name.lower().endswith(EVENT_SUFFIXES):
                 self.found.ignored.append(full)
                 continue
             try:
-                out.append((full, os.stat(full).st_mode))
+                mode = os.lstat(full).st_mode
+                if stat.S_ISLNK(mode):
+                    out.append((full, os.stat(full).st_mode, os.path.realpath(full)))
+                    continue
+                real_dir = real_dir or os.path.realpath(dirpath)
+                out.append((full, mode, os.path.join(real_dir, name)))
             except OSError as exc:  # a dangling link, or removed while walking
                 if self.strict:
                     raise SigninLabError(f"{full}: cannot examine: {exc.strerror or exc}", field="paths") from None
