@@ -3,7 +3,9 @@
 Builds (once, cached in benchmarks/_work/, git-ignored) a one-month archive in CloudTrail's S3
 layout: ordinary traffic around the clock, a console sign-in in most 5-minute files (so the
 literal pre-check of both commands rules few files out), and the filters' literals ("ConsoleLogin",
-"Root", "IAMUser", "Failure", "Success") inside the parameters of about 2% of the other events.
+"Root", "IAMUser", "Failure", "Success") inside the parameters of about 2% of the other events,
+half of those also with an IAM policy document (JSON inside a string, so most files hold
+backslashes) and a user name that is not ASCII.
 It then times, alternately, the two processes over the same files with the same engine (python),
 checks that their match counts agree exactly, and prints the best-of-N wall times, their ratio
 (goal: backtest at most 1.3x scan) and each process's peak memory (max RSS) at two archive sizes
@@ -35,11 +37,13 @@ from signin_lab.events.samples import HOME_REGION, console_login, ordinary_traff
 WORK = Path(__file__).resolve().parent / "_work"
 DAYS = 30
 LITERALS = {"description": "ConsoleLogin review: Root and IAMUser sign-ins, Failure and Success"}
+POLICY = {"Statement": [{"Effect": "Deny", "Action": "signin:ConsoleLogin", "Resource": "*",
+                         "Condition": {"StringEquals": {"aws:PrincipalType": "Root"}}}]}
 
 
 def build_archive(records: int) -> Path:
     """A 30-day S3-layout archive of at least `records` records (cached by size)."""
-    root = WORK / f"month-{records}"
+    root = WORK / f"month2-{records}"
     marker = root / ".complete"
     if marker.exists():
         return root
@@ -58,6 +62,9 @@ def build_archive(records: int) -> Path:
         for r in out:
             if rng.random() < 0.02:
                 r["requestParameters"] = {**(r.get("requestParameters") or {}), **LITERALS}
+                if rng.random() < 0.5:  # JSON inside a string (backslashes) and a name that is not ASCII
+                    r["requestParameters"]["policyDocument"] = json.dumps(POLICY)
+                    r.setdefault("userIdentity", {})["userName"] = "Jos\u00e9 M\u00fcller"
         for window in range(288):  # a sign-in in about 80% of the 5-minute files
             if rng.random() < 0.8:
                 when = t0 + timedelta(minutes=5 * window, seconds=rng.randrange(300))

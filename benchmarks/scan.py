@@ -4,7 +4,8 @@ Builds (once, cached in benchmarks/_work/, git-ignored) an archive shaped the wa
 look to a pattern (issue 11): RECORDS records in 500 delivery files (more files past 200,000
 records, 400 records a file), most files holding at least one console sign-in, and the filters'
 literals ("ConsoleLogin", "Root", "signin.amazonaws.com", "Failure") also inside other events'
-fields: LookupEvents request parameters, user agents and role session names. It then times, in
+fields: LookupEvents request parameters, user agents, role session names and IAM policy documents
+(JSON inside a string, so files hold backslashes), and user names that are not ASCII. It then times, in
 the same run and alternately, whole processes over the same files: `signin-lab scan DIR --format
 json` with `--jobs 1`, `--jobs 2` and `--engine duckdb`, and a baseline script that gunzips each
 file, parses it with orjson and counts the blog's four conditions by hand. It checks that all
@@ -71,7 +72,7 @@ print(orjson.dumps({"records": n, "matches": {
 
 def _decoy(rec: dict, rng: random.Random) -> dict:
     """The filters' literals inside an ordinary event's fields, as real archives have them."""
-    choice = rng.randrange(3)
+    choice = rng.randrange(5)
     if choice == 0:  # someone looking up sign-ins: CloudTrail LookupEvents
         rec["eventName"] = "LookupEvents"
         rec["eventSource"] = "cloudtrail.amazonaws.com"
@@ -81,16 +82,23 @@ def _decoy(rec: dict, rng: random.Random) -> dict:
             "filter": "Failure"}
     elif choice == 1:
         rec["userAgent"] = "signin.amazonaws.com"
-    else:
+    elif choice == 2:
         ident = rec.setdefault("userIdentity", {})
         ident["sessionContext"] = {"sessionIssuer": {"type": "Role", "userName": "Root"}}
         rec["requestParameters"] = {"roleSessionName": "ConsoleLogin", "note": "Failure"}
+    elif choice == 3:  # a policy document: JSON inside a string, so the file has backslashes
+        rec["eventName"] = "PutUserPolicy"
+        rec["requestParameters"] = {"policyName": "deny-console", "policyDocument": json.dumps(
+            {"Statement": [{"Effect": "Deny", "Action": "signin:ConsoleLogin", "Resource": "*",
+                            "Condition": {"StringEquals": {"aws:PrincipalType": "Root"}}}]})}
+    else:  # a name that is not ASCII
+        rec.setdefault("userIdentity", {})["userName"] = "Jos\u00e9 M\u00fcller"
     return rec
 
 
 def build_archive(records: int) -> Path:
     """An S3-layout archive of at least `records` records, PER_FILE a file (cached by size)."""
-    root = WORK / f"archive11-{records}"
+    root = WORK / f"archive11b-{records}"
     marker = root / ".complete"
     if marker.exists():
         return root
