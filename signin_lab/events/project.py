@@ -117,6 +117,7 @@ class Projection:
     def matches(self, records: list[Any]) -> list[list[Any]]:
         """The records each pattern matches (in order), one list a pattern."""
         guarded: dict[tuple[str, frozenset[str]], list[Any]] = {}
+        built: dict[int, dict[str, Any]] = {}  # id(record) -> its event, built once for all patterns
         out = []
         for i, pattern in enumerate(self.patterns):
             if self.all[i]:
@@ -133,7 +134,14 @@ class Projection:
                         r for r, v in zip(records, got, strict=True) if v.__class__ is str and v in values
                     ]
             test = pattern.matches_event
-            out.append([r for r in candidates if test(self.event(r))])
+            hits = []
+            for r in candidates:
+                event = built.get(id(r))
+                if event is None:
+                    event = built[id(r)] = self.event(r)
+                if test(event):
+                    hits.append(r)
+            out.append(hits)
         return out
 
 
