@@ -93,3 +93,16 @@ def test_single_region_trail_reads_the_same_both_ways(tmp_path: Path, monkeypatc
     cfg = LabConfig(trail_multi_region=False, region="eu-west-1")
     fast, slow, _ = _both(_archive(tmp_path), monkeypatch, config=cfg)
     _same(fast, slow)
+
+
+def test_a_number_orjson_refuses_is_reported_as_load_py_reports_it(tmp_path: Path) -> None:
+    """A sign-in whose userIdentity holds 1e400: the fast path hands the file back, and the
+    backtest stops with load.py's error naming the file, as without the fast path."""
+    from signin_lab.errors import SigninLabError
+
+    rec = console_login("failure", "iam", datetime(2025, 1, 6, tzinfo=UTC))
+    text = orjson.dumps({"Records": [rec]}).replace(b'"type":"IAMUser"', b'"type":"IAMUser","n":1e400')
+    path = tmp_path / "f.json.gz"
+    path.write_bytes(gzip.compress(text))
+    with pytest.raises(SigninLabError, match=r"f\.json\.gz.*(JSON|number)"):
+        backtest(path, jobs=1)

@@ -99,6 +99,8 @@ def test_fast_path_reads_escapes() -> None:
         b'[{"eventTime":"x"}]',
         b'{"eventTime":"x","eventName":"ConsoleLogin"}',
         b'{"Records":[{"eventTime":"x"}]}\n{"Records":[{"eventTime":"y"}]}',
+        b'{"Records":[{"eventTime":"x","eventName":"ConsoleLogin","userIdentity":{"type":1e400}}]}',
+        b'{"Records":[{"eventTime":"x","eventName":1e400}]}',
     ],
 )
 def test_fast_path_leaves_what_is_not_a_clean_document_to_the_general_path(doc: bytes) -> None:

@@ -119,7 +119,8 @@ def fold(reader: _Reader, projection: Projection, trail: str, path: str, text: b
     except (TypeError, SigninLabError):  # an unhashable Region or account id, an eventTime to report
         return False
     lo, hi = min(keys), max(keys)
-    if len(accounts) != 1 or lo[:7] != hi[:7]:
+    hits = projection.matches(records) if len(accounts) == 1 and lo[:7] == hi[:7] else None
+    if hits is None:
         return False
     account = accounts.pop()
     slot = reader._slot((trail, None if account is _UNSET else account))
@@ -130,8 +131,8 @@ def fold(reader: _Reader, projection: Projection, trail: str, path: str, text: b
     # eventCategory and managementEvent as read._volume takes them (a missing one counts as None)
     add_volume(months.setdefault(lo[:7], [0, 0, 0, 0]), n, len(text) - len(_HEAD) - len(_TAIL) - (n - 1),
                list(map(get("eventCategory"), records)), list(map(get("managementEvent"), records)))
-    for i, hits in enumerate(projection.matches(records)):
-        if hits:
-            matches[i] += len(hits)
-            reader._fold_hits(i, [{"eventTime": r.eventTime} for r in hits], stats[i], firsts, lasts)
+    for i, hit in enumerate(hits):
+        if hit:
+            matches[i] += len(hit)
+            reader._fold_hits(i, [{"eventTime": r.eventTime} for r in hit], stats[i], firsts, lasts)
     return True

@@ -94,9 +94,10 @@ class Counter:
         if self.projection is None:
             return None
         records = self.projection.decode(raw)
-        if records is None:
+        hits = None if records is None else self.projection.matches(records)
+        if records is None or hits is None:
             return None
-        return len(records), list(map(len, self.projection.matches(records)))
+        return len(records), list(map(len, hits))
 
 
 def load(

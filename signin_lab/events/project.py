@@ -114,8 +114,10 @@ class Projection:
                 event[key] = value
         return event
 
-    def matches(self, records: list[Any]) -> list[list[Any]]:
-        """The records each pattern matches (in order), one list a pattern."""
+    def matches(self, records: list[Any]) -> list[list[Any]] | None:
+        """The records each pattern matches (in order), one list a pattern; None when a field a
+        pattern reads is JSON orjson refuses (a number beyond a double's range): the general
+        path then reports the file as load.py does."""
         guarded: dict[tuple[str, frozenset[str]], list[Any]] = {}
         built: dict[int, dict[str, Any]] = {}  # id(record) -> its event, built once for all patterns
         out = []
@@ -138,7 +140,10 @@ class Projection:
             for r in candidates:
                 event = built.get(id(r))
                 if event is None:
-                    event = built[id(r)] = self.event(r)
+                    try:
+                        event = built[id(r)] = self.event(r)
+                    except orjson.JSONDecodeError:
+                        return None
                 if test(event):
                     hits.append(r)
             out.append(hits)
