@@ -101,6 +101,9 @@ def test_fast_path_reads_escapes() -> None:
         b'{"Records":[{"eventTime":"x"}]}\n{"Records":[{"eventTime":"y"}]}',
         b'{"Records":[{"eventTime":"x","eventName":"ConsoleLogin","userIdentity":{"type":1e400}}]}',
         b'{"Records":[{"eventTime":"x","eventName":1e400}]}',
+        b'{"Records":[{"eventTime":"x","userIdentity":{"a":"\\ud800"}}]}',  # a lone surrogate
+        b'{"Records":[{"eventTime":"x","requestParameters":{"a":"\\x"}}]}',  # an escape JSON lacks
+        b'{"Records":[{"eventTime":"x","requestParameters":{"a":01}}]}',  # a leading zero
     ],
 )
 def test_fast_path_leaves_what_is_not_a_clean_document_to_the_general_path(doc: bytes) -> None:
