@@ -14,6 +14,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from signin_lab.config import CIS_ALERTS
 from signin_lab.events.engine_python import Counter
 from signin_lab.events.project import Projection, _guard
 from signin_lab.events.scan import default_patterns
@@ -27,19 +28,21 @@ PATTERNS = {
     "root-any": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
     "first-resource": '{ $.resources[0].type = "AWS::IAM::User" }',
     "everything": "",
+    **{a.name: a.pattern for a in CIS_ALERTS},
 }
 
 # Text that is hard for a text-level reader: brackets, quotes, backslashes, the literals, unicode.
 TEXT = st.sampled_from(
     ["ConsoleLogin", "Root", "Failure", "Success", "IAMUser", "},{\"eventVersion\":", "[x]", "{", "]",
      'say "hi"', "a\\b", "é", "CheckMfa", "Yes", "No", "AccessDenied", "x:UnauthorizedOperation", "",
-     "MFAUsed", "type", "AWS::IAM::User"]
+     "MFAUsed", "type", "AWS::IAM::User",
+     "Failed authentication", "AwsServiceEvent", "invokedBy"]
 )
 SCALAR = st.one_of(TEXT, st.integers(-5, 5), st.booleans(), st.none())
 VALUE = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
                      max_leaves=6)
 FIELD = st.sampled_from(["eventName", "userIdentity", "responseElements", "additionalEventData", "errorCode",
-                         "resources", "requestParameters", "userAgent", "eventVersion"])
+                         "resources", "requestParameters", "userAgent", "eventVersion", "eventType", "errorMessage"])
 IDENTITY = st.fixed_dictionaries({"type": st.sampled_from(["IAMUser", "Root", "AssumedRole", 3])},
                                  optional={"invokedBy": TEXT})
 
@@ -60,6 +63,10 @@ def records(draw: Any, good: bool) -> dict[str, Any]:
             {"ConsoleLogin": st.sampled_from(["Failure", "Success"])})))
         if draw(st.booleans()):
             rec["additionalEventData"] = {"MFAUsed": draw(st.sampled_from(["Yes", "No", 1]))}
+        if draw(st.booleans()):
+            rec["eventType"] = draw(st.sampled_from(["AwsConsoleSignIn", "AwsServiceEvent"]))
+        if draw(st.booleans()):
+            rec["errorMessage"] = draw(st.sampled_from(["Failed authentication", "No username found"]))
     time: Any = "2025-01-06T00:00:00Z"
     if not good:
         time = draw(st.one_of(st.just(time), st.integers(-1000, 1000), st.none()))

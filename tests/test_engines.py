@@ -99,7 +99,8 @@ def test_fast_path_reads_escapes() -> None:
         b'[{"eventTime":"x"}]',
         b'{"eventTime":"x","eventName":"ConsoleLogin"}',
         b'{"Records":[{"eventTime":"x"}]}\n{"Records":[{"eventTime":"y"}]}',
-        b'{"Records":[{"eventTime":"x","eventName":"ConsoleLogin","userIdentity":{"type":1e400}}]}',
+        b'{"Records":[{"eventTime":"x","eventName":"ConsoleLogin","userIdentity":{"type":"Root","n":1e400},'
+        b'"responseElements":{"ConsoleLogin":"Success"}}]}',  # a candidate whose field orjson refuses
         b'{"Records":[{"eventTime":"x","eventName":1e400}]}',
         b'{"Records":[{"eventTime":"x","userIdentity":{"a":"\\ud800"}}]}',  # a lone surrogate
         b'{"Records":[{"eventTime":"x","requestParameters":{"a":"\\x"}}]}',  # an escape JSON lacks

@@ -6,9 +6,10 @@ msgspec decodes it into one small struct a record: `eventTime` (a string, as loa
 of every record), the top-level fields the filter patterns read (kept as raw JSON text, parsed
 only for records that may match) and the fields a caller asks for by name (parsed). msgspec
 checks the whole document as it goes, so a file it accepts is one orjson and load.py accept
-too, with the same records in the same order; a file it refuses (or one this module does not
-prove the same) returns None and takes the general path, which reports what is wrong exactly
-as before. Nothing else of a record is built, which is what makes it fast.
+too (but for the one case stated at the end), with the same records in the same order. A file
+it refuses, or one this module does not prove the same, returns None and takes the general
+path, which reports what is wrong exactly as before. Nothing else of a record is built, which
+is what makes it fast.
 
 Why the counts are the interpreter's: a JSON filter pattern reads only the fields its selectors
 name (`$.userIdentity.type` reads `userIdentity`), so evaluating it on a record's projection onto
@@ -19,11 +20,17 @@ cannot match: the field is missing, not a string, or another string ("If a prope
 points to an array or object, the filter pattern won't match", and text made only of number
 and literal characters, which could equal a number or true/false, is never used as a guard).
 
-What differs from orjson, stated: msgspec does not convert numbers it skips, so a number beyond
-a double's range (`1e400`) in a field no reader uses does not stop this path, where orjson
-refuses the file ("number is infinity when parsed as double"); RFC 8259 allows such numbers.
-Invalid UTF-8 anywhere is refused here as orjson refuses it (the text is checked when it is not
-ASCII).
+A pattern without such a guard is evaluated on the records whose raw fields hold the texts every
+match needs (`_clauses`: `$.userIdentity.type = "Root"` needs `Root` inside `userIdentity`), or
+all of them.
+
+What differs from orjson, stated: msgspec checks every number's syntax but converts only the
+numbers of the fields it builds, so a number beyond a double's range (`1e400`) in a field that
+is skipped, or kept as raw text and never parsed because its record cannot match, does not stop
+this path, where orjson refuses the whole file ("number is infinity when parsed as double").
+RFC 8259 allows such numbers. Invalid UTF-8 anywhere is refused here as orjson refuses it (the
+text is checked when it is not ASCII), and so are lone surrogates, unknown escapes and leading
+zeros (msgspec checks what it skips).
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ class Projection:
     def __init__(self, patterns: Sequence[FilterPattern], read: list[str], wanted: Mapping[str, Any]) -> None:
         self.patterns = list(patterns)
         self.guards = [_guard(p.tree.expr) if isinstance(p.tree, nodes.JsonPattern) else None for p in patterns]
+        self.clauses = [_clauses(p.tree.expr) if isinstance(p.tree, nodes.JsonPattern) else () for p in patterns]
         self.all = [isinstance(p.tree, nodes.MatchAll) for p in patterns]
         guarded = {g[0] for g in self.guards if g is not None}
         raw = [k for k in read if k not in guarded and k not in wanted and k != "eventTime"]
@@ -62,6 +70,7 @@ class Projection:
         self.raw_fields = [(f"r{i}", key) for i, key in enumerate(raw)]
         self.parsed_fields = [(f"p{i}", key) for i, key in enumerate(parsed)]
         self.attr = {key: attr for attr, key in self.parsed_fields} | {"eventTime": "eventTime"}
+        self.raw_attr = {key: attr for attr, key in self.raw_fields}
         fields: list[Any] = [("eventTime", str)]
         fields += [(a, msgspec.Raw | msgspec.UnsetType, msgspec.field(default=_UNSET, name=k))
                    for a, k in self.raw_fields]
@@ -135,6 +144,8 @@ class Projection:
                     candidates = guarded[guard] = [
                         r for r, v in zip(records, got, strict=True) if v.__class__ is str and v in values
                     ]
+            if self.clauses[i]:
+                candidates = [r for r in candidates if self._may_match(r, self.clauses[i])]
             test = pattern.matches_event
             hits = []
             for r in candidates:
@@ -148,6 +159,51 @@ class Projection:
                     hits.append(r)
             out.append(hits)
         return out
+
+
+    def _may_match(self, record: Any, clauses: tuple[_Clause, ...]) -> bool:
+        """False only when the record lacks a text every match of the pattern holds (`_clauses`)."""
+        for clause in clauses:
+            for key, text, data in clause:
+                attr = self.raw_attr.get(key)
+                if attr is not None:  # raw JSON text: the text is in it verbatim unless escaped
+                    raw = getattr(record, attr)
+                    if raw is not _UNSET and (b"\\" in (raw := bytes(raw)) or data in raw):
+                        break
+                    continue
+                value = getattr(record, self.attr[key])
+                if (text in value) if value.__class__ is str else isinstance(value, dict | list):
+                    break  # a string holding the text, or a container that may hold it
+            else:
+                return False
+        return True
+
+
+_Clause = tuple[tuple[str, str, bytes], ...]  # any one of (top-level field, text, its UTF-8)
+
+
+def _clauses(expr: nodes.Expr) -> tuple[_Clause, ...]:
+    """What every match of `expr` holds: for each clause, one of its texts inside its top-level
+    field. From `$.a.b = "text"` (also `*text*` wildcards) at the top of the pattern or in an
+    `||` of such comparisons under it. The value matched is then a string holding the text
+    (text with a character outside number and literal tokens cannot equal a number or
+    true/false), and a JSON string without a backslash holds its characters verbatim."""
+    clauses = []
+    for item in expr.items if isinstance(expr, nodes.And) else (expr,):
+        texts = [_text_of(alt) for alt in (item.items if isinstance(item, nodes.Or) else (item,))]
+        if texts and all(t is not None for t in texts):
+            clauses.append(tuple((k, t, t.encode()) for k, t in texts))  # type: ignore[misc]
+    return tuple(clauses)
+
+
+def _text_of(expr: nodes.Expr) -> tuple[str, str] | None:
+    """(top-level field, text) of `$.field... = "text"`, or None."""
+    if not (isinstance(expr, nodes.Compare) and expr.op == "=" and isinstance(expr.target, nodes.Selector)):
+        return None
+    first, value = expr.target.segments[0] if expr.target.segments else None, expr.value
+    if isinstance(first, nodes.Key) and isinstance(value, nodes.Text) and value.core:
+        return (first.name, value.core) if not set(value.core) <= _TOKEN_CHARS else None
+    return None
 
 
 def _selectors(expr: nodes.Expr) -> list[nodes.Selector]:
