@@ -20,8 +20,8 @@ cannot match: the field is missing, not a string, or another string ("If a prope
 points to an array or object, the filter pattern won't match", and text made only of number
 and literal characters, which could equal a number or true/false, is never used as a guard).
 
-A pattern without such a guard is evaluated on the records whose raw fields hold the texts every
-match needs (`_clauses`: `$.userIdentity.type = "Root"` needs `Root` inside `userIdentity`), or
+A pattern without such a guard is evaluated only on the records whose raw fields hold the texts
+every match needs (`_clauses`: `$.userIdentity.type = "Root"` needs `Root` inside `userIdentity`), or
 all of them.
 
 What differs from orjson, stated: msgspec checks every number's syntax but converts only the
@@ -144,7 +144,7 @@ class Projection:
                     candidates = guarded[guard] = [
                         r for r, v in zip(records, got, strict=True) if v.__class__ is str and v in values
                     ]
-            if self.clauses[i]:
+            elif self.clauses[i]:  # (a guard leaves few records: the interpreter decides at once)
                 candidates = [r for r in candidates if self._may_match(r, self.clauses[i])]
             test = pattern.matches_event
             hits = []
