@@ -105,8 +105,10 @@ def fold(reader: _Reader, projection: Projection, trail: str, path: str, text: b
     the fast path cannot (see the module docstring)."""
     from signin_lab.backtest.read import _minute_keys, add_volume
 
+    if not (text.startswith(_HEAD) and text.endswith(_TAIL)):
+        return False  # not CloudTrail's compact framing: the bytes are not the records' text
     records = projection.decode(text)
-    if records is None or not (text.startswith(_HEAD) and text.endswith(_TAIL)):
+    if records is None:
         return False
     if not records:
         return True  # read._Reader.add folds nothing for a file without records

@@ -28,14 +28,15 @@ def _init(filters: Any, home: str | None, on_error: str) -> None:
 
 def _work(files: list[str]) -> tuple[dict[Any, Any], int, list[Any], str | None]:
     """(slots, records left out by Region, skipped, error) of one chunk of files."""
-    from signin_lab.backtest.read import _read_python, _Reader
+    from signin_lab.backtest.files import read_files
+    from signin_lab.backtest.read import _Reader
     from signin_lab.events.load import Resolved
 
     assert _FILTERS is not None
     filters, home, on_error = _FILTERS
     reader = _Reader(filters, home)
     try:
-        skipped = _read_python(reader, Resolved(files=files), {}, on_error, None)
+        skipped = read_files(reader, Resolved(files=files), {}, on_error, None)
     except SigninLabError as exc:
         return {}, 0, [], str(exc)
     return reader.raw, reader.left_out_region, skipped, None

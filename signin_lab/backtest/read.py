@@ -346,7 +346,9 @@ def read_archive(
             skipped = [str(s) for s in found.skipped]
             skipped += parallel.read_parallel(reader, found.files, on_error, jobs)
         else:
-            skipped = _read_python(reader, found, remote, on_error, on_file)
+            from signin_lab.backtest.files import read_files
+
+            skipped = read_files(reader, found, remote, on_error, on_file)
     for path in found.files:
         if path not in sizes and not path.startswith("s3:"):
             sizes[path] = os.path.getsize(path)
@@ -370,14 +372,3 @@ def _measured(url: str, fetch: Callable[[], bytes], sizes: dict[str, int]) -> Ca
         return data
 
     return fetched
-
-
-def _read_python(
-    reader: _Reader, found: Any, remote: dict[str, Callable[[], bytes]], on_error: str,
-    on_file: Callable[[Path], None] | None,
-) -> list[str]:
-    """Fold every record of `found`'s files into `reader` (signin_lab.backtest.files); what was
-    skipped, as text."""
-    from signin_lab.backtest.files import read_files
-
-    return read_files(reader, found, remote, on_error, on_file)

@@ -91,13 +91,10 @@ class Counter:
     def _fast(self, raw: bytes) -> tuple[int, list[int]] | None:
         """(records, matches) of a `{"Records":[...]}` document decoded by the projection, or
         None to take the general path (signin_lab.events.project says why the counts agree)."""
-        if self.projection is None:
+        if self.projection is None or (records := self.projection.decode(raw)) is None:
             return None
-        records = self.projection.decode(raw)
-        hits = None if records is None else self.projection.matches(records)
-        if records is None or hits is None:
-            return None
-        return len(records), list(map(len, hits))
+        hits = self.projection.matches(records)
+        return None if hits is None else (len(records), list(map(len, hits)))
 
 
 def load(

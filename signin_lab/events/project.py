@@ -160,7 +160,6 @@ class Projection:
             out.append(hits)
         return out
 
-
     def _may_match(self, record: Any, clauses: tuple[_Clause, ...]) -> bool:
         """False only when the record lacks a text every match of the pattern holds (`_clauses`)."""
         for clause in clauses:
@@ -198,12 +197,19 @@ def _clauses(expr: nodes.Expr) -> tuple[_Clause, ...]:
 
 def _text_of(expr: nodes.Expr) -> tuple[str, str] | None:
     """(top-level field, text) of `$.field... = "text"`, or None."""
+    found = _equality(expr)
+    return None if found is None else (found[0], found[2].core)
+
+
+def _equality(expr: nodes.Expr) -> tuple[str, nodes.Selector, nodes.Text] | None:
+    """(top-level field, selector, value) of `$.field... = text` whose text has a character
+    outside number and literal tokens (so only a string can match it), or None."""
     if not (isinstance(expr, nodes.Compare) and expr.op == "=" and isinstance(expr.target, nodes.Selector)):
         return None
-    first, value = expr.target.segments[0] if expr.target.segments else None, expr.value
-    if isinstance(first, nodes.Key) and isinstance(value, nodes.Text) and value.core:
-        return (first.name, value.core) if not set(value.core) <= _TOKEN_CHARS else None
-    return None
+    segments, value = expr.target.segments, expr.value
+    if not (segments and isinstance(segments[0], nodes.Key) and isinstance(value, nodes.Text) and value.core):
+        return None
+    return None if set(value.core) <= _TOKEN_CHARS else (segments[0].name, expr.target, value)
 
 
 def _selectors(expr: nodes.Expr) -> list[nodes.Selector]:
@@ -217,12 +223,10 @@ def _selectors(expr: nodes.Expr) -> list[nodes.Selector]:
 def _guard(expr: nodes.Expr) -> tuple[str, frozenset[str]] | None:
     """(field, texts) when every match of `expr` has the top-level `field` equal to one of `texts`."""
     if isinstance(expr, nodes.Compare):
-        target, value = expr.target, expr.value
-        if (expr.op == "=" and isinstance(target, nodes.Selector) and len(target.segments) == 1
-                and isinstance(target.segments[0], nodes.Key) and isinstance(value, nodes.Text)
-                and not value.prefix_wild and not value.suffix_wild and not set(value.core) <= _TOKEN_CHARS):
-            return target.segments[0].name, frozenset((value.core,))
-        return None
+        found = _equality(expr)
+        if found is None or len(found[1].segments) != 1 or found[2].prefix_wild or found[2].suffix_wild:
+            return None
+        return found[0], frozenset((found[2].core,))
     if isinstance(expr, nodes.And):
         return next((g for g in map(_guard, expr.items) if g is not None), None)
     if isinstance(expr, nodes.Or):
