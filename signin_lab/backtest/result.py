@@ -206,7 +206,7 @@ class Backtest:
 
     def inbox(self) -> list[InboxMessage]:
         """The emails and SMS the state changes would have sent, as the emulator renders them."""
-        from signin_lab.emulator.notify import alarm_message, deliveries
+        from signin_lab.emulator.notify import change_message, deliveries
 
         cfg = self.config
         out: list[InboxMessage] = []
@@ -220,15 +220,7 @@ class Backtest:
             if not change.actions:
                 continue
             spec = alarm_spec(cfg, alert)
-            message = alarm_message(
-                spec.raw,
-                old_state=change.old_state or "INSUFFICIENT_DATA",
-                new_state=change.state,
-                reason=change.reason,
-                time=change.time,
-                account_id=cfg.account_id,
-                region=cfg.region,
-            )
+            message = change_message(spec.raw, change, cfg.account_id, cfg.region)
             for arn in change.actions:
                 out.extend(
                     deliveries(arn, subscriptions(cfg, alert), message, change.time, cfg.region)

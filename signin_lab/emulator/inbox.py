@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from signin_lab.arns import is_sns_topic
 from signin_lab.aws_errors import error_code
-from signin_lab.emulator.notify import InboxMessage, alarm_message, deliveries, subject
+from signin_lab.emulator.notify import InboxMessage, change_message, deliveries, subject
 from signin_lab.emulator.runtime import client_error
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,15 +34,7 @@ def notify(lab: Lab, spec: AlarmSpec, change: Transition, notes: list[str]) -> l
     if not change.actions:
         return []
     sns = lab.client("sns")
-    message = alarm_message(
-        spec.raw,
-        old_state=change.old_state or "INSUFFICIENT_DATA",
-        new_state=change.state,
-        reason=change.reason,
-        time=change.time,
-        account_id=lab.config.account_id,
-        region=lab.region,
-    )
+    message = change_message(spec.raw, change, lab.config.account_id, lab.region)
     out: list[InboxMessage] = []
     for arn in change.actions:
         if not is_sns_topic(arn):

@@ -20,10 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from signin_lab.arns import is_arn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.emulator.replay import Transition
 
 Protocol = Literal["email", "email-json", "sms"]
 #: The protocols whose deliveries the inbox collects (people, not programs, read these).
@@ -99,6 +102,20 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return state_change_time(value)
     return None if value is None else str(value)
+
+
+def change_message(alarm: Mapping[str, Any], change: Transition, account_id: str, region: str) -> dict[str, Any]:
+    """`alarm_message` for one state change of an alarm's timeline (the first change of a new
+    alarm comes from INSUFFICIENT_DATA, its initial state)."""
+    return alarm_message(
+        alarm,
+        old_state=change.old_state or "INSUFFICIENT_DATA",
+        new_state=change.state,
+        reason=change.reason,
+        time=change.time,
+        account_id=account_id,
+        region=region,
+    )
 
 
 def alarm_message(
