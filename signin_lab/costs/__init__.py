@@ -25,16 +25,8 @@ from signin_lab.costs.book import (
     price_book,
     price_regions,
 )
-from signin_lab.costs.model import (
-    DESIGNS,
-    SERVICES,
-    Credits,
-    Design,
-    Line,
-    Report,
-    Scenario,
-    estimate,
-)
+from signin_lab.costs.model import Credits, Line, Report, estimate
+from signin_lab.costs.scenario import DESIGNS, SERVICES, Design, Scenario
 from signin_lab.costs.whatif import Curve, break_even_points, designs, eventbridge_design
 
 __all__ = [

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signin_lab.costs.book import PriceBook, as_price_book
-from signin_lab.costs.model import GZIP_RATIO, RECORD_BYTES, Report, Scenario, estimate
+from signin_lab.costs.model import Report, estimate
+from signin_lab.costs.scenario import GZIP_RATIO, RECORD_BYTES, Scenario
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
