@@ -43,7 +43,7 @@ TAGS = [{"Key": "signin-lab", "Value": "true"}]
 
 # CloudFormation parameter constraints, checked by CloudFormation before anything is created
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html):
-# the shapes config.py defines (config's check_email/check_phone check the defaults themselves).
+# the shapes config/contacts.py defines (config's check_email/check_phone check the defaults themselves).
 _EMAIL_PATTERN = f"^$|^{EMAIL_SHAPE_PATTERN}$"
 _PHONE_PATTERN = f"^$|^{E164_PATTERN}$"  # E.164, as SNS SMS requires
 

@@ -1,10 +1,8 @@
 """LabConfig: every name and parameter of the blog's setup, with the blog's defaults, in one object.
 
-The one deliberate change from the blog: CloudTrail writes the root user's identity type as
-"Root" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html)
-and filter patterns are case-sensitive
-(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html), so the
-blog's `$.userIdentity.type = "root"` never matches; the root patterns here use "Root".
+The alerts it holds are data (config/alerts.py: Alert, BLOG_ALERTS, CIS_ALERTS, and the one
+deliberate change from the blog, "Root"); its email and SMS number are checked by
+config/contacts.py. Every name of both is importable from here.
 """
 
 from __future__ import annotations
@@ -13,59 +11,54 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from signin_lab import limits
+from signin_lab.config.alerts import (
+    BLOG_ALERTS,
+    BLOG_ROOT_PATTERN_TEMPLATE,
+    CIS_ALERTS,
+    CIS_NAMES,
+    CIS_PATTERNS,
+    CONSOLE_LOGIN,
+    IDENTITY_TYPE,
+    OUTCOMES,
+    PATTERN_TEMPLATE,
+    USER_TYPES,
+    Alert,
+    ComparisonOperator,
+    Outcome,
+    TreatMissingData,
+    UserType,
+)
+from signin_lab.config.contacts import E164_PATTERN, EMAIL_SHAPE_PATTERN, check_email, check_phone, sms_country
 from signin_lab.errors import SigninLabError
 
-Outcome = Literal["failure", "success"]
-UserType = Literal["iam", "root"]
-TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
-ComparisonOperator = Literal[
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
+__all__ = [
+    "BLOG_ALERTS",
+    "BLOG_ROOT_PATTERN_TEMPLATE",
+    "CIS_ALERTS",
+    "CIS_NAMES",
+    "CIS_PATTERNS",
+    "CONSOLE_LOGIN",
+    "E164_PATTERN",
+    "EMAIL_SHAPE_PATTERN",
+    "IDENTITY_TYPE",
+    "OUTCOMES",
+    "PATTERN_TEMPLATE",
+    "USER_TYPES",
+    "Alert",
+    "ComparisonOperator",
+    "LabConfig",
+    "Outcome",
+    "TreatMissingData",
+    "UserType",
+    "alarm_description",
+    "check_email",
+    "check_phone",
+    "regions",
+    "sms_country",
 ]
-
-OUTCOMES: tuple[Outcome, ...] = ("failure", "success")
-USER_TYPES: tuple[UserType, ...] = ("iam", "root")
-
-#: CloudTrail's `userIdentity.type` for each of the kit's user types.
-IDENTITY_TYPE: dict[str, str] = {"iam": "IAMUser", "root": "Root"}
-#: CloudTrail's `responseElements.ConsoleLogin` for each outcome.
-CONSOLE_LOGIN: dict[str, str] = {"failure": "Failure", "success": "Success"}
-
-#: The blog's pattern shape, with CloudTrail's own identity type.
-PATTERN_TEMPLATE = (
-    '{{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "{identity}") '
-    '&& ($.responseElements.ConsoleLogin = "{result}") }}'
-)
-#: The blog's root pattern as published, kept so the notebooks can show it failing.
-BLOG_ROOT_PATTERN_TEMPLATE = (
-    '{{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "root") '
-    '&& ($.responseElements.ConsoleLogin = "{result}") }}'
-)
-
-#: The CIS sign-in controls' exact patterns, as Security Hub requires them
-#: (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
-CIS_PATTERNS: dict[str, str] = {
-    "CloudWatch.1": (
-        '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS '
-        '&& $.eventType !="AwsServiceEvent"}'
-    ),
-    "CloudWatch.3": (
-        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") '
-        '&& ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }'
-    ),
-    "CloudWatch.6": '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
-}
-CIS_NAMES: dict[str, str] = {
-    "CloudWatch.1": "cis-root-account-usage",
-    "CloudWatch.3": "cis-console-signin-without-mfa",
-    "CloudWatch.6": "cis-console-authentication-failures",
-}
-
 
 @functools.cache
 def regions() -> frozenset[str]:
@@ -108,145 +101,6 @@ _NAMESPACE = re.compile(r"[^:].{0,254}", re.DOTALL)
 #: without ':' or '*' (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
 _ALARM_NAME_MAX = limits.ALARM_NAME_MAX
 _STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
-
-#: E.164: "+", a country code and the number, 15 digits at most
-#: (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). Only the shape; the CloudFormation
-#: export uses it as the parameter's AllowedPattern, `check_phone` also asks phonenumbers.
-E164_PATTERN = r"\+[1-9][0-9]{1,14}"
-#: The shape of an email address for the CloudFormation parameter (CloudFormation cannot run
-#: email-validator); `check_email` is the real check.
-EMAIL_SHAPE_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-
-
-def check_email(value: str, *, field: str = "email") -> str:
-    """`value` if it is an email address (email-validator, no DNS lookup), else SigninLabError(field=...)."""
-    from email_validator import EmailNotValidError, validate_email
-
-    if not isinstance(value, str) or not re.fullmatch(EMAIL_SHAPE_PATTERN, value):
-        raise SigninLabError(f"LabConfig.{field}={value!r}: not an email address", field=field)
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise SigninLabError(f"LabConfig.{field}={value!r}: not an email address ({exc})", field=field) from None
-    return value
-
-
-def _parse_phone(value: object, field: str) -> Any:
-    import phonenumbers
-
-    why = "not an E.164 phone number (+ country code and number, e.g. +447700900123)"
-    if not isinstance(value, str) or not re.fullmatch(E164_PATTERN, value):
-        raise SigninLabError(f"LabConfig.{field}={value!r}: {why}", field=field)
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        raise SigninLabError(f"LabConfig.{field}={value!r}: {why}", field=field) from None
-    # is_possible_number checks the length the country's numbering plan allows. is_valid_number
-    # would also refuse Ofcom's drama range +44 7700 900xxx, the only numbers the kit's examples
-    # may use, so it is not asked.
-    if not phonenumbers.is_possible_number(number):
-        raise SigninLabError(
-            f"LabConfig.{field}={value!r}: not a possible number for country code +{number.country_code}",
-            field=field,
-        )
-    return number
-
-
-def check_phone(value: str, *, field: str = "sms") -> str:
-    """`value` if it is an E.164 number of a possible length for its country, else SigninLabError."""
-    _parse_phone(value, field)
-    return value
-
-
-def sms_country(value: str) -> str:
-    """The ISO 3166 country an E.164 number belongs to ("GB" for +447700900123), via phonenumbers."""
-    import phonenumbers
-
-    number = _parse_phone(value, "sms")
-    region = phonenumbers.region_code_for_number(number)
-    if region is None:  # a number outside the allocated ranges (Ofcom's drama range): the country code's main country
-        region = phonenumbers.region_code_for_country_code(number.country_code)
-    return str(region)
-
-
-def _unresolved(alert: Alert) -> SigninLabError:
-    return SigninLabError(
-        f"alert {alert.key!r} has no name yet: read it from LabConfig.alerts, which fills every field",
-        field="alerts",
-    )
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One alert as data: a metric filter with `pattern`, its metric, its alarm and its SNS topic.
-
-    Every optional field left as None is taken from the LabConfig (`LabConfig.alerts` returns the
-    alerts resolved so); `name` defaults to f"{name_prefix}-{key}". An alert's own value wins over
-    the config-wide one. (So an alert cannot itself ask for "no defaultValue": that is the config's
-    `default_value=None`.)
-    """
-
-    key: str
-    pattern: str
-    name: str | None = None
-    namespace: str | None = None
-    metric_value: str | None = None
-    default_value: float | None = None
-    threshold: float | None = None
-    comparison_operator: ComparisonOperator | None = None
-    statistic: str | None = None
-    period: int | None = None
-    evaluation_periods: int | None = None
-    datapoints_to_alarm: int | None = None
-    treat_missing_data: TreatMissingData | None = None
-    sms: bool | None = None
-    cis_control: str | None = None
-
-    @property
-    def topic_name(self) -> str:
-        if self.name is None:
-            raise _unresolved(self)
-        return self.name
-
-    @property
-    def filter_name(self) -> str:
-        return self.topic_name
-
-    @property
-    def metric_name(self) -> str:
-        return self.topic_name
-
-    @property
-    def alarm_name(self) -> str:
-        return self.topic_name
-
-
-#: The blog's four alerts: outcome (failure, success) x user type (iam, root), in that order.
-BLOG_ALERTS: tuple[Alert, ...] = tuple(
-    Alert(
-        key=f"{outcome}-{user_type}",
-        pattern=PATTERN_TEMPLATE.format(identity=IDENTITY_TYPE[user_type], result=CONSOLE_LOGIN[outcome]),
-    )
-    for outcome in OUTCOMES
-    for user_type in USER_TYPES
-)
-#: The CIS sign-in controls' alerts (what `cis=True` adds), as Security Hub's remediation names
-#: them: namespace LogMetrics, alarm at >= 1
-#: (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
-CIS_ALERTS: tuple[Alert, ...] = tuple(
-    Alert(
-        key=control,
-        pattern=pattern,
-        name=CIS_NAMES[control],
-        namespace="LogMetrics",
-        threshold=1.0,
-        comparison_operator="GreaterThanOrEqualToThreshold",
-        sms=False,
-        cis_control=control,
-    )
-    for control, pattern in CIS_PATTERNS.items()
-)
-
 
 @dataclass(frozen=True)
 class LabConfig:
