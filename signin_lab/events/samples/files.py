@@ -99,10 +99,3 @@ def write_samples(folder: str | Path) -> list[Path]:
         else:
             written += write_s3_layout(records, folder / name, window=S3_WINDOWS[name])
     return sorted(written)
-
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m signin_lab.events.samples [FOLDER]`
-    import sys
-
-    write_samples(sys.argv[1] if len(sys.argv) > 1 else "data/sample_events")  # silent, as `make samples`
