@@ -48,6 +48,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/filterpattern.py
 	$(BIN)/python benchmarks/scan.py
+	$(BIN)/python benchmarks/backtest.py
 	$(BIN)/python benchmarks/notebooks.py
 
 clean:

@@ -33,9 +33,6 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from signin_lab.emulator.clock import DEFAULT_START, SimulatedClock, floor_minute
 from signin_lab.emulator.delivery import check_records, event_time
-from signin_lab.emulator.drill import Drill, drill_on_aws
-from signin_lab.emulator.eventbridge import DesignRuns, EventBridgeRun
-from signin_lab.emulator.eventbridge import replay as replay_eventbridge
 from signin_lab.emulator.inbox import notify
 from signin_lab.emulator.metrics import DatapointAccumulator, LogEvent
 from signin_lab.emulator.notify import InboxMessage
@@ -47,9 +44,23 @@ from signin_lab.emulator.stream import SortedRecords, key_time, selection_class
 from signin_lab.errors import SigninLabError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from signin_lab.emulator.drill import Drill
+    from signin_lab.emulator.eventbridge import DesignRuns, EventBridgeRun
     from signin_lab.lab import Lab
 
 __all__ = ["DesignRuns", "Drill", "Emulator", "EventBridgeRun", "InboxMessage", "ReplayRun"]
+
+#: Names imported on first use: the EventBridge design and the real-AWS drill bring botocore's
+#: utilities and urllib3 (0.09 s), which reading an archive or replaying the blog's design never need.
+_LAZY = {"DesignRuns": "eventbridge", "EventBridgeRun": "eventbridge", "Drill": "drill"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"signin_lab.emulator.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: A replay's progress callback is called every this many records (and once at the end).
 PROGRESS_EVERY = 1_000
@@ -114,6 +125,9 @@ class Emulator:
         )
         if not self.lab.target.emulated:
             raise SigninLabError("replay emulates AWS on moto; on real AWS, EventBridge runs itself")
+        from signin_lab.emulator.eventbridge import DesignRuns
+        from signin_lab.emulator.eventbridge import replay as replay_eventbridge
+
         run = replay_eventbridge(self.lab, recs, [self.lab.region])
         self._inbox.extend(run.messages)
         if recs and blog is None:
@@ -236,6 +250,7 @@ class Emulator:
         blog's test morning). On real AWS it is written, stamped now, into a `signin-lab-drill`
         stream of the trail's real log group, so the real metric filter, alarm, email and SMS run.
         """
+        from signin_lab.emulator.drill import Drill, drill_on_aws
         from signin_lab.events.samples import console_login
 
         if not self.lab.target.emulated:
